@@ -1,0 +1,1 @@
+"""Cross-cutting machinery every service uses: context, clock, ids, outbox, scheduler."""

@@ -1,0 +1,1 @@
+"""HTTP edge: the ASGI app, routing of raw requests to (service, operation), internal endpoints."""
