@@ -1,0 +1,191 @@
+"""The workload registry: which AWS call each benchmark replays, and how to prepare for it.
+
+A workload names one operation of one service. Its request is built once with botocore (the
+real serializer and SigV4 signer, exactly what boto3 would send) and then replayed as raw
+bytes by the runner, so the client stays cheap. A workload that varies a parameter per
+request gives `params` as a function of (setup state, index) and a `pool_size`; the pool is
+pre-built and replayed round-robin.
+
+Adding a workload for a new service is a few lines at the bottom of this file:
+
+    register(Workload(
+        name="sqs.SendMessage",
+        service="sqs",
+        operation="SendMessage",
+        setup=lambda endpoint: boto3_client("sqs", endpoint).create_queue(QueueName="bench")["QueueUrl"],
+        params=lambda queue_url, i: {"QueueUrl": queue_url, "MessageBody": f"message {i}"},
+        pool_size=256,
+    ))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import botocore.session
+from botocore.config import Config as BotocoreConfig
+
+TEST_ACCESS_KEY = "test"
+TEST_SECRET_KEY = "test"
+REGION = "us-east-1"
+
+# Per-request parameters: a fixed dict, or a function of (setup state, request index).
+Params = Mapping[str, Any] | Callable[[Any, int], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str  # "<service>.<Operation>", as shown in reports
+    service: str  # botocore service name: "sts", "elbv2", "dynamodb" ...
+    operation: str  # the model's operation name: "GetCallerIdentity"
+    params: Params = field(default_factory=dict)
+    pool_size: int = 1  # distinct requests to pre-build (>1 only when params vary)
+    setup: Callable[[str], Any] | None = None  # endpoint -> state handed to params/teardown
+    teardown: Callable[[str, Any], None] | None = None  # (endpoint, state)
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    """One fully serialized, signed HTTP/1.1 request, ready to be written to a socket."""
+
+    method: str
+    target: str  # path and query, for error messages
+    wire: bytes
+
+    @property
+    def expects_body(self) -> bool:
+        return self.method != "HEAD"
+
+
+WORKLOADS: dict[str, Workload] = {}
+
+
+def register(workload: Workload) -> Workload:
+    if workload.name in WORKLOADS:
+        raise ValueError(f"workload {workload.name!r} is registered twice")
+    if workload.pool_size > 1 and not callable(workload.params):
+        raise ValueError(f"workload {workload.name!r}: a pool needs params that vary with the index")
+    WORKLOADS[workload.name] = workload
+    return workload
+
+
+def get_workload(name: str) -> Workload:
+    try:
+        return WORKLOADS[name]
+    except KeyError:
+        known = ", ".join(sorted(WORKLOADS))
+        raise KeyError(f"unknown workload {name!r}; known workloads: {known}") from None
+
+
+def boto3_client(service: str, endpoint: str) -> Any:
+    """A boto3 client for setup and teardown steps, with the benchmark's test credentials."""
+    import boto3  # only setup steps need boto3; request building needs only botocore
+
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=TEST_ACCESS_KEY,
+        aws_secret_access_key=TEST_SECRET_KEY,
+    )
+
+
+class _RequestCaptured(Exception):
+    """Raised from botocore's before-send hook so the request is recorded but never sent."""
+
+    def __init__(self, request: Any) -> None:
+        super().__init__("captured")
+        self.request = request
+
+
+def _capture(request: Any, **_: Any) -> None:
+    raise _RequestCaptured(request)
+
+
+def _signing_client(service: str, endpoint: str) -> Any:
+    """A client whose requests are exactly boto3's (boto3's user agent when it is installed)."""
+    settings = {
+        "endpoint_url": endpoint,
+        "region_name": REGION,
+        "aws_access_key_id": TEST_ACCESS_KEY,
+        "aws_secret_access_key": TEST_SECRET_KEY,
+        "config": BotocoreConfig(retries={"max_attempts": 1, "mode": "standard"}),
+    }
+    try:
+        import boto3.session
+    except ImportError:
+        client = botocore.session.get_session().create_client(service, **settings)
+    else:
+        client = boto3.session.Session().client(service, **settings)
+    client.meta.events.register("before-send", _capture)
+    return client
+
+
+def _params_for(workload: Workload, state: Any, index: int) -> Mapping[str, Any]:
+    if callable(workload.params):
+        return workload.params(state, index)
+    return workload.params
+
+
+def to_wire(prepared: Any) -> RawRequest:
+    """Lay out botocore's prepared request as urllib3/http.client would put it on the wire."""
+    url = urlsplit(prepared.url)
+    target = url.path or "/"
+    if url.query:
+        target += "?" + url.query
+    body = prepared.body
+    if body is None:
+        body = b""
+    elif isinstance(body, str):
+        body = body.encode("utf-8")
+    elif not isinstance(body, bytes | bytearray):
+        body = body.read()  # a file-like payload (e.g. an S3 upload): read it once, now
+    body = bytes(body)
+
+    header_names = {name.lower() for name in prepared.headers}
+    lines = [f"{prepared.method} {target} HTTP/1.1"]
+    if "host" not in header_names:
+        lines.append(f"Host: {url.netloc}")
+    if "accept-encoding" not in header_names:
+        lines.append("Accept-Encoding: identity")
+    for name, value in prepared.headers.items():
+        if isinstance(value, bytes):
+            value = value.decode("latin-1")
+        lines.append(f"{name}: {value}")
+    if "content-length" not in header_names and (body or prepared.method in ("POST", "PUT", "PATCH")):
+        lines.append(f"Content-Length: {len(body)}")
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    return RawRequest(method=prepared.method, target=target, wire=head + body)
+
+
+def build_requests(workload: Workload, endpoint: str, state: Any = None) -> list[RawRequest]:
+    """Serialize and sign the workload's request(s) for this endpoint, without sending any."""
+    from botocore import xform_name
+
+    client = _signing_client(workload.service, endpoint)
+    call = getattr(client, xform_name(workload.operation))
+    requests = []
+    for index in range(max(1, workload.pool_size)):
+        try:
+            call(**_params_for(workload, state, index))
+        except _RequestCaptured as captured:
+            requests.append(to_wire(captured.request))
+        else:  # pragma: no cover - botocore always sends through before-send
+            raise RuntimeError(f"{workload.name}: botocore returned without sending a request")
+    return requests
+
+
+# --- Workloads -------------------------------------------------------------------------------
+
+register(
+    Workload(
+        name="sts.GetCallerIdentity",
+        service="sts",
+        operation="GetCallerIdentity",
+        description="the cheapest signed call: routing, SigV4, query protocol, XML out",
+    )
+)
