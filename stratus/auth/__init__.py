@@ -1,0 +1,1 @@
+"""Who is calling: credentials, signatures and (later) policy evaluation."""

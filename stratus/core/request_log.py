@@ -1,0 +1,153 @@
+"""Every call recorded: a bounded ring in memory, flushed in batches to a table.
+
+The table is what CloudTrail's LookupEvents and the dashboard will read; the ring answers
+`GET /_stratus/requests` without touching disk. Batching keeps SQLite off the hot path.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stratus.core.context import RequestContext
+    from stratus.store import Database
+
+request_logger = logging.getLogger("stratus.request")
+
+MIGRATIONS = [
+    """
+    CREATE TABLE request_log (
+        id INTEGER PRIMARY KEY,
+        time REAL NOT NULL,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        service TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        principal TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        error_code TEXT,
+        latency_ms REAL NOT NULL,
+        request_id TEXT NOT NULL,
+        source_ip TEXT,
+        internal INTEGER NOT NULL
+    );
+    CREATE INDEX request_log_by_time ON request_log (account_id, time);
+    """,
+]
+
+TABLE_ROWS_KEPT = 100_000
+
+
+@dataclass(slots=True)
+class RequestRecord:
+    time: float
+    account_id: str
+    region: str
+    service: str
+    operation: str
+    principal: str
+    status: int
+    error_code: str | None
+    latency_ms: float
+    request_id: str
+    source_ip: str | None
+    internal: bool
+
+    @classmethod
+    def of(
+        cls,
+        ctx: RequestContext,
+        status: int,
+        error_code: str | None,
+        started: float,
+        *,
+        internal: bool = False,
+    ) -> RequestRecord:
+        return cls(
+            time=ctx.time.timestamp(),
+            account_id=ctx.account_id,
+            region=ctx.region,
+            service=ctx.service,
+            operation=ctx.operation,
+            principal=ctx.principal.arn,
+            status=status,
+            error_code=error_code,
+            latency_ms=(time.perf_counter() - started) * 1000.0,
+            request_id=ctx.request_id,
+            source_ip=ctx.source_ip,
+            internal=internal,
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class RequestLog:
+    def __init__(self, capacity: int = 10_000, *, echo: bool = True) -> None:
+        self._ring: deque[RequestRecord] = deque(maxlen=capacity)
+        self._pending: list[RequestRecord] = []
+        self._echo = echo
+
+    def record(self, entry: RequestRecord) -> None:
+        self._ring.append(entry)
+        self._pending.append(entry)
+        if self._echo:
+            suffix = f" {entry.error_code}" if entry.error_code else ""
+            request_logger.info(
+                "%s.%s %d%s %.1fms", entry.service, entry.operation, entry.status, suffix, entry.latency_ms
+            )
+
+    def recent(self, limit: int = 100, *, service: str | None = None) -> list[RequestRecord]:
+        entries = [e for e in self._ring if service is None or e.service == service]
+        return entries[-limit:] if limit > 0 else []
+
+    def flush(self, db: Database) -> int:
+        """Write the records not yet in the table; returns how many were written."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return 0
+        rows = [
+            (
+                e.time,
+                e.account_id,
+                e.region,
+                e.service,
+                e.operation,
+                e.principal,
+                e.status,
+                e.error_code,
+                e.latency_ms,
+                e.request_id,
+                e.source_ip,
+                int(e.internal),
+            )
+            for e in pending
+        ]
+        with db.transaction():
+            db.executemany(
+                "INSERT INTO request_log (time, account_id, region, service, operation, principal, status,"
+                " error_code, latency_ms, request_id, source_ip, internal)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            db.execute(
+                "DELETE FROM request_log WHERE id <= (SELECT MAX(id) FROM request_log) - ?",
+                (TABLE_ROWS_KEPT,),
+            )
+        return len(rows)
+
+    def from_table(self, db: Database, limit: int, *, service: str | None = None) -> list[RequestRecord]:
+        columns = ", ".join(RequestRecord.__slots__)
+        where, params = ("WHERE service = ?", (service,)) if service else ("", ())
+        rows = db.query(
+            f"SELECT {columns} FROM request_log {where} ORDER BY id DESC LIMIT ?", (*params, limit)
+        )
+        return [RequestRecord(**{**dict(row), "internal": bool(row["internal"])}) for row in reversed(rows)]
+
+    def clear(self) -> None:
+        self._ring.clear()
+        self._pending.clear()

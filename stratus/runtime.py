@@ -1,0 +1,116 @@
+"""Everything one running Stratus holds: config, state, clock, providers, log, background work."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from stratus.config import Config
+from stratus.core.clock import Clock
+from stratus.core.clock import clock as global_clock
+from stratus.core.request_log import MIGRATIONS as REQUEST_LOG_MIGRATIONS
+from stratus.core.request_log import RequestLog
+from stratus.services import ProviderRegistry
+
+log = logging.getLogger("stratus")
+
+# The system database (request log, ...) is named so that it cannot clash with a service name.
+SYSTEM_DATABASE = "_stratus"
+# A file that marks a directory as Stratus's, so `stratus reset` never wipes anything else.
+DATA_DIR_MARKER = ".stratus-data"
+
+
+class Runtime:
+    def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
+        from stratus.core.init_hooks import InitHooks, default_init_dirs
+        from stratus.core.outbox import Outbox, OutboxWorker
+        from stratus.core.scheduler import Scheduler
+        from stratus.gateway.localstack import new_machine_id, new_session_id
+        from stratus.store import StateStore
+
+        self.config = config
+        self.clock = clock or global_clock
+        self._temp_dir: Path | None = None
+        if config.ephemeral or config.data_dir is None:
+            self._temp_dir = Path(tempfile.mkdtemp(prefix="stratus-"))
+            self.data_dir = self._temp_dir
+        else:
+            self.data_dir = Path(config.data_dir).expanduser().resolve()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        (self.data_dir / DATA_DIR_MARKER).touch()
+        self.state = StateStore(self.data_dir, synchronous=config.synchronous)
+        self.providers = ProviderRegistry(self)
+        self.request_log = RequestLog(echo=config.request_log)
+        self.scheduler = Scheduler(self.clock)
+        self.scheduler.every("request-log-flush", 1.0, self.flush_request_log)
+        self.outbox = Outbox()
+        self.outbox_worker = OutboxWorker(self.state, self.clock, self.outbox)
+        self.started_at = time.monotonic()
+        self._system_db = None
+        self.endpoint = f"http://{config.host}:{config.port}"
+        dirs = list(config.init_dirs) if config.init_dirs is not None else default_init_dirs(os.environ)
+        self.init_hooks = InitHooks(dirs)
+        self.session_id = new_session_id()
+        self.machine_id = new_machine_id()
+        self._background: set[asyncio.Task] = set()
+
+    @property
+    def system_db(self):
+        if self._system_db is None:
+            self._system_db = self.state.database(SYSTEM_DATABASE, REQUEST_LOG_MIGRATIONS)
+        return self._system_db
+
+    def hook_environment(self) -> dict[str, str]:
+        """What init scripts get, so `aws` and boto3 inside them reach this server."""
+        return {
+            "AWS_ENDPOINT_URL": self.endpoint,
+            "AWS_ACCESS_KEY_ID": "test",
+            "AWS_SECRET_ACCESS_KEY": "test",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "STRATUS_ENDPOINT": self.endpoint,
+        }
+
+    def on_ready(self, endpoint: str) -> None:
+        """Called on the event loop once the server listens: run the READY init hooks."""
+        self.endpoint = endpoint
+        task = asyncio.get_running_loop().create_task(
+            self.init_hooks.run_stage("READY", self.hook_environment())
+        )
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    def uptime(self) -> float:
+        return time.monotonic() - self.started_at
+
+    async def start(self) -> None:
+        await self.init_hooks.run_stage("BOOT", self.hook_environment())
+        await self.init_hooks.run_stage("START", self.hook_environment())
+        await self.scheduler.start()
+        await self.outbox_worker.start()
+
+    async def stop(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await self.init_hooks.run_stage("SHUTDOWN", self.hook_environment())
+        await self.outbox_worker.stop()
+        await self.scheduler.stop()
+        self.flush_request_log()
+        self.state.close()
+        if self._temp_dir is not None:
+            shutil.rmtree(self._temp_dir, ignore_errors=True)
+
+    def flush_request_log(self) -> None:
+        self.request_log.flush(self.system_db)
+
+    async def reset(self) -> None:
+        """Wipe all state (every account, every region) and put the clock back."""
+        self.request_log.clear()
+        self.state.reset()
+        self._system_db = None
+        self.clock.reset()
+        self.providers.reset()

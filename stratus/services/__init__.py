@@ -1,0 +1,44 @@
+"""The services Stratus implements, imported lazily on first use (DESIGN.md §3)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from stratus.runtime import Runtime
+    from stratus.services.base import Provider
+
+# botocore service name -> "module:ProviderClass"
+PROVIDERS: dict[str, str] = {
+    "sts": "stratus.services.sts.provider:StsProvider",
+}
+
+
+def is_implemented(service: str) -> bool:
+    return service in PROVIDERS
+
+
+class ProviderRegistry:
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._instances: dict[str, Provider] = {}
+
+    def get(self, service: str) -> Provider | None:
+        provider = self._instances.get(service)
+        if provider is None:
+            target = PROVIDERS.get(service)
+            if target is None:
+                return None
+            module_name, class_name = target.split(":")
+            provider_class = getattr(importlib.import_module(module_name), class_name)
+            provider = self._instances[service] = provider_class(self._runtime)
+        return provider
+
+    def started(self) -> set[str]:
+        """Services that have answered at least one request since start."""
+        return set(self._instances)
+
+    def reset(self) -> None:
+        for provider in self._instances.values():
+            provider.on_reset()

@@ -1,0 +1,41 @@
+"""What every service provider shares: operation lookup and IAM action naming."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from botocore import xform_name
+
+if TYPE_CHECKING:
+    from stratus.runtime import Runtime
+
+Handler = Callable[..., Any]
+
+
+class Provider:
+    """One instance per service per server. An operation `FooBar` is the method `foo_bar(ctx, req)`."""
+
+    service: ClassVar[str]
+    iam_prefix: ClassVar[str | None] = None  # defaults to the service name
+    # Operations whose IAM action is not `<prefix>:<OperationName>` (e.g. s3 ListObjectsV2 → s3:ListBucket)
+    iam_actions: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self._handlers: dict[str, Handler | None] = {}
+
+    def handler(self, operation: str) -> Handler | None:
+        try:
+            return self._handlers[operation]
+        except KeyError:
+            method = getattr(self, xform_name(operation), None)
+            found = method if callable(method) else None
+            self._handlers[operation] = found
+            return found
+
+    def iam_action(self, operation: str) -> str:
+        return self.iam_actions.get(operation) or f"{self.iam_prefix or self.service}:{operation}"
+
+    def on_reset(self) -> None:
+        """Drop in-memory caches after the state store was wiped."""

@@ -1,0 +1,67 @@
+"""pytest plugin: `stratus_endpoint` and `aws_client` fixtures (registered via the pytest11 entry point).
+
+Set STRATUS_ENDPOINT to run the same tests against a server you started yourself; otherwise one
+in-process server is started for the session and its state is wiped before every test.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+
+TEST_REGION = "us-east-1"
+TEST_ACCESS_KEY = "test"
+TEST_SECRET_KEY = "test"
+
+
+@pytest.fixture(scope="session")
+def stratus_server() -> Iterator[object]:
+    external = os.environ.get("STRATUS_ENDPOINT")
+    if external:
+        yield _ExternalServer(external.rstrip("/"))
+        return
+    from stratus.testing import StratusServer
+
+    with StratusServer() as server:
+        yield server
+
+
+class _ExternalServer:
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+
+    def reset(self) -> None:
+        from stratus.testing import post_json
+
+        post_json(f"{self.endpoint}/_stratus/reset")
+
+
+@pytest.fixture
+def stratus_endpoint(stratus_server) -> str:
+    """The endpoint URL of a Stratus with clean state."""
+    stratus_server.reset()
+    return stratus_server.endpoint
+
+
+@pytest.fixture(scope="session")
+def _boto3_session():
+    import boto3
+
+    return boto3.session.Session(
+        aws_access_key_id=TEST_ACCESS_KEY, aws_secret_access_key=TEST_SECRET_KEY, region_name=TEST_REGION
+    )
+
+
+@pytest.fixture
+def aws_client(stratus_endpoint, _boto3_session) -> Callable[..., object]:
+    """`aws_client("sqs")` → a boto3 client bound to the test endpoint (test credentials, us-east-1)."""
+    from botocore.config import Config
+
+    def make(service: str, **kwargs: object):
+        kwargs.setdefault("endpoint_url", stratus_endpoint)
+        kwargs.setdefault("config", Config(retries={"max_attempts": 1, "mode": "standard"}))
+        return _boto3_session.client(service, **kwargs)
+
+    return make

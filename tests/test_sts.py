@@ -1,0 +1,71 @@
+"""STS GetCallerIdentity through the whole pipeline, from boto3 and the AWS CLI."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def test_get_caller_identity_is_the_default_account_root(aws_client):
+    identity = aws_client("sts").get_caller_identity()
+    assert identity["Account"] == "000000000000"
+    assert identity["Arn"] == "arn:aws:iam::000000000000:root"
+    assert identity["UserId"] == "000000000000"
+    assert identity["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert identity["ResponseMetadata"]["RequestId"]
+
+
+def test_twelve_digit_access_key_selects_that_account(aws_client):
+    sts = aws_client("sts", aws_access_key_id="111122223333", aws_secret_access_key="x")
+    identity = sts.get_caller_identity()
+    assert identity["Account"] == "111122223333"
+    assert identity["Arn"] == "arn:aws:iam::111122223333:root"
+
+
+def test_other_access_keys_use_the_default_account(aws_client):
+    sts = aws_client("sts", aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x")
+    assert sts.get_caller_identity()["Account"] == "000000000000"
+
+
+def test_region_does_not_change_the_identity(aws_client):
+    sts = aws_client("sts", region_name="eu-west-1")
+    assert sts.get_caller_identity()["Account"] == "000000000000"
+
+
+def _aws_cli() -> str | None:
+    beside_python = Path(sys.executable).with_name("aws")
+    if beside_python.exists():
+        return str(beside_python)
+    return shutil.which("aws")
+
+
+def test_aws_cli_get_caller_identity(stratus_endpoint, tmp_path):
+    cli = _aws_cli()
+    if cli is None:
+        pytest.skip("the AWS CLI is not installed")
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+    }
+    result = subprocess.run(
+        [cli, "--endpoint-url", stratus_endpoint, "sts", "get-caller-identity", "--output", "json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "UserId": "000000000000",
+        "Account": "000000000000",
+        "Arn": "arn:aws:iam::000000000000:root",
+    }
