@@ -1,0 +1,62 @@
+"""ctx.aws(service): another service's operation through the same dispatch, minus HTTP."""
+
+import asyncio
+
+import pytest
+
+from stratus.auth.credentials import Principal
+from stratus.config import Config
+from stratus.core.context import RequestContext
+from stratus.protocol.errors import NotImplementedOperation, ServiceError
+from stratus.runtime import Runtime
+
+
+@pytest.fixture
+def runtime():
+    runtime = Runtime(Config(ephemeral=True, request_log=False, init_dirs=()))
+    yield runtime
+    asyncio.run(runtime.stop())
+
+
+def _context(runtime: Runtime) -> RequestContext:
+    return RequestContext(
+        runtime=runtime, service="sns", operation="Publish", account_id="111122223333", region="eu-west-1",
+        principal=Principal.root("111122223333"), request_id="r-1", time=runtime.clock.now(),
+    )
+
+
+def test_call_runs_as_the_service_principal_and_is_logged(runtime):
+    ctx = _context(runtime)
+    client = ctx.aws("sts", principal="sns.amazonaws.com", source_arn="arn:aws:sns:eu-west-1:111122223333:t")
+    identity = asyncio.run(client.get_caller_identity())
+    assert identity == {"UserId": "sns.amazonaws.com", "Account": "111122223333", "Arn": "sns.amazonaws.com"}
+    [entry] = runtime.request_log.recent()
+    assert (entry.service, entry.operation, entry.status, entry.internal) == ("sts", "GetCallerIdentity", 200, True)
+    assert entry.region == "eu-west-1" and entry.principal == "sns.amazonaws.com"
+
+
+def test_without_a_service_principal_the_caller_is_kept(runtime):
+    identity = asyncio.run(_context(runtime).aws("sts").get_caller_identity())
+    assert identity["Arn"] == "arn:aws:iam::111122223333:root"
+
+
+def test_unimplemented_operation_raises_not_implemented(runtime):
+    client = _context(runtime).aws("sqs", principal="sns.amazonaws.com")
+    with pytest.raises(NotImplementedOperation) as raised:
+        asyncio.run(client.send_message(QueueUrl="http://q", MessageBody="hi"))
+    assert raised.value.message == "Stratus does not implement sqs.SendMessage yet"
+    [entry] = runtime.request_log.recent()
+    assert entry.error_code == "NotImplemented" and entry.status == 501
+
+
+def test_input_is_validated_as_for_an_external_request(runtime):
+    client = _context(runtime).aws("sqs", principal="sns.amazonaws.com")
+    with pytest.raises(ServiceError) as raised:
+        asyncio.run(client.send_message(QueueUrl="http://q"))  # MessageBody is required
+    assert raised.value.status == 400
+    assert "messageBody" in raised.value.message or "MessageBody" in raised.value.message
+
+
+def test_unknown_operation_is_an_attribute_error(runtime):
+    with pytest.raises(AttributeError):
+        _context(runtime).aws("sts").launch_rockets
