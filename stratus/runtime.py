@@ -47,7 +47,7 @@ class Runtime:
         self.providers = ProviderRegistry(self)
         self.request_log = RequestLog(echo=config.request_log)
         self.scheduler = Scheduler(self.clock)
-        self.scheduler.every("request-log-flush", 1.0, self.flush_request_log)
+        self.scheduler.every("request-log-flush", 1.0, self._flush_request_log_in_thread)
         self.outbox = Outbox()
         self.outbox_worker = OutboxWorker(self.state, self.clock, self.outbox)
         self.started_at = time.monotonic()
@@ -58,6 +58,7 @@ class Runtime:
         self.session_id = new_session_id()
         self.machine_id = new_machine_id()
         self._background: set[asyncio.Task] = set()
+        self._log_lock = asyncio.Lock()
 
     @property
     def system_db(self):
@@ -100,6 +101,7 @@ class Runtime:
         await self.outbox_worker.stop()
         await self.scheduler.stop()
         self.flush_request_log()
+        self.request_log.close()
         self.state.close()
         if self._temp_dir is not None:
             shutil.rmtree(self._temp_dir, ignore_errors=True)
@@ -107,8 +109,16 @@ class Runtime:
     def flush_request_log(self) -> None:
         self.request_log.flush(self.system_db)
 
+    async def _flush_request_log_in_thread(self) -> None:
+        async with self._log_lock:
+            await self.request_log.flush_in_thread(self.system_db.path)
+
     async def reset(self) -> None:
         """Wipe all state (every account, every region) and put the clock back."""
+        async with self._log_lock:  # a batch being written must not land after the wipe
+            self._reset_now()
+
+    def _reset_now(self) -> None:
         self.request_log.clear()
         self.state.reset()
         self._system_db = None

@@ -6,10 +6,14 @@ The table is what CloudTrail's LookupEvents and the dashboard will read; the rin
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sqlite3
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -91,6 +95,7 @@ class RequestLog:
         self._ring: deque[RequestRecord] = deque(maxlen=capacity)
         self._pending: list[RequestRecord] = []
         self._echo = echo
+        self._writer: _ThreadWriter | None = None
 
     def record(self, entry: RequestRecord) -> None:
         self._ring.append(entry)
@@ -106,39 +111,31 @@ class RequestLog:
         return entries[-limit:] if limit > 0 else []
 
     def flush(self, db: Database) -> int:
-        """Write the records not yet in the table; returns how many were written."""
+        """Write the records not yet in the table, on the calling thread; returns how many."""
         pending, self._pending = self._pending, []
-        if not pending:
-            return 0
-        rows = [
-            (
-                e.time,
-                e.account_id,
-                e.region,
-                e.service,
-                e.operation,
-                e.principal,
-                e.status,
-                e.error_code,
-                e.latency_ms,
-                e.request_id,
-                e.source_ip,
-                int(e.internal),
-            )
-            for e in pending
-        ]
-        with db.transaction():
-            db.executemany(
-                "INSERT INTO request_log (time, account_id, region, service, operation, principal, status,"
-                " error_code, latency_ms, request_id, source_ip, internal)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            db.execute(
-                "DELETE FROM request_log WHERE id <= (SELECT MAX(id) FROM request_log) - ?",
-                (TABLE_ROWS_KEPT,),
-            )
-        return len(rows)
+        if pending:
+            _write(db.execute, db.executemany, db.transaction, pending)
+        return len(pending)
+
+    async def flush_in_thread(self, path: Path) -> int:
+        """Like flush(), but the SQLite work runs on a worker thread with its own connection, so a
+        busy server's batch (thousands of rows) never stalls the event loop."""
+        pending, self._pending = self._pending, []
+        if pending:
+            await asyncio.to_thread(self._thread_writer(path).write, pending)
+        return len(pending)
+
+    def _thread_writer(self, path: Path) -> _ThreadWriter:
+        if self._writer is None or self._writer.path != path:
+            if self._writer is not None:
+                self._writer.close()
+            self._writer = _ThreadWriter(path)
+        return self._writer
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
 
     def from_table(self, db: Database, limit: int, *, service: str | None = None) -> list[RequestRecord]:
         columns = ", ".join(RequestRecord.__slots__)
@@ -151,3 +148,46 @@ class RequestLog:
     def clear(self) -> None:
         self._ring.clear()
         self._pending.clear()
+
+
+_INSERT = (
+    "INSERT INTO request_log (time, account_id, region, service, operation, principal, status,"
+    " error_code, latency_ms, request_id, source_ip, internal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_PRUNE = "DELETE FROM request_log WHERE id <= (SELECT MAX(id) FROM request_log) - ?"
+
+
+def _write(execute, executemany, transaction, entries: list[RequestRecord]) -> None:
+    rows = [
+        (e.time, e.account_id, e.region, e.service, e.operation, e.principal, e.status, e.error_code,
+         e.latency_ms, e.request_id, e.source_ip, int(e.internal))
+        for e in entries
+    ]
+    with transaction():
+        executemany(_INSERT, rows)
+        execute(_PRUNE, (TABLE_ROWS_KEPT,))
+
+
+class _ThreadWriter:
+    """A connection of its own to the system database, used only from worker threads, one at a time."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn.execute("PRAGMA busy_timeout=5000")
+
+    @contextmanager
+    def _transaction(self):
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def write(self, entries: list[RequestRecord]) -> None:
+        _write(self._conn.execute, self._conn.executemany, self._transaction, entries)
+
+    def close(self) -> None:
+        self._conn.close()

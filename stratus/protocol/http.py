@@ -69,7 +69,7 @@ class SpoolingWriter:
             return
         self._chunks.append(chunk)
         if self._size > SPOOL_IN_MEMORY_BYTES:
-            self._file = tempfile.TemporaryFile(prefix="stratus-body-")
+            self._file = tempfile.TemporaryFile(prefix="stratus-body-")  # noqa: SIM115 - closed with the request
             for part in self._chunks:
                 self._file.write(part)
             self._chunks = []
