@@ -13,7 +13,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from botocore.loaders import create_loader
 from botocore.model import OperationModel, ServiceModel
@@ -104,7 +104,7 @@ def catalog() -> dict[str, ServiceMeta]:
     return _catalog
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(name: str) -> ServiceModel:
     """The full botocore model of one service, loaded on first use."""
     with _loader_lock:
