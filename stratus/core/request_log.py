@@ -159,8 +159,20 @@ _PRUNE = "DELETE FROM request_log WHERE id <= (SELECT MAX(id) FROM request_log) 
 
 def _write(execute, executemany, transaction, entries: list[RequestRecord]) -> None:
     rows = [
-        (e.time, e.account_id, e.region, e.service, e.operation, e.principal, e.status, e.error_code,
-         e.latency_ms, e.request_id, e.source_ip, int(e.internal))
+        (
+            e.time,
+            e.account_id,
+            e.region,
+            e.service,
+            e.operation,
+            e.principal,
+            e.status,
+            e.error_code,
+            e.latency_ms,
+            e.request_id,
+            e.source_ip,
+            int(e.internal),
+        )
         for e in entries
     ]
     with transaction():

@@ -20,8 +20,14 @@ def runtime():
 
 def _context(runtime: Runtime) -> RequestContext:
     return RequestContext(
-        runtime=runtime, service="sns", operation="Publish", account_id="111122223333", region="eu-west-1",
-        principal=Principal.root("111122223333"), request_id="r-1", time=runtime.clock.now(),
+        runtime=runtime,
+        service="sns",
+        operation="Publish",
+        account_id="111122223333",
+        region="eu-west-1",
+        principal=Principal.root("111122223333"),
+        request_id="r-1",
+        time=runtime.clock.now(),
     )
 
 
@@ -31,7 +37,12 @@ def test_call_runs_as_the_service_principal_and_is_logged(runtime):
     identity = asyncio.run(client.get_caller_identity())
     assert identity == {"UserId": "sns.amazonaws.com", "Account": "111122223333", "Arn": "sns.amazonaws.com"}
     [entry] = runtime.request_log.recent()
-    assert (entry.service, entry.operation, entry.status, entry.internal) == ("sts", "GetCallerIdentity", 200, True)
+    assert (entry.service, entry.operation, entry.status, entry.internal) == (
+        "sts",
+        "GetCallerIdentity",
+        200,
+        True,
+    )
     assert entry.region == "eu-west-1" and entry.principal == "sns.amazonaws.com"
 
 
@@ -59,4 +70,4 @@ def test_input_is_validated_as_for_an_external_request(runtime):
 
 def test_unknown_operation_is_an_attribute_error(runtime):
     with pytest.raises(AttributeError):
-        _context(runtime).aws("sts").launch_rockets
+        _ = _context(runtime).aws("sts").launch_rockets
