@@ -201,3 +201,29 @@ def test_garbage_instead_of_http(stratus_endpoint):
             data = b""
     assert not data or data.startswith(b"HTTP/1.1 4")
     _assert_alive(stratus_endpoint)
+
+
+def test_oversized_document_body_is_refused_and_the_server_stays_up(stratus_endpoint):
+    from stratus.gateway.dispatch import MAX_DOCUMENT_BODY_BYTES
+
+    url = urlparse(stratus_endpoint)
+    size = MAX_DOCUMENT_BODY_BYTES + 1
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        connection.putrequest("POST", "/")
+        for name, value in {**JSON_TARGET, "Content-Length": str(size)}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        chunk = b" " * (1024 * 1024)
+        sent = 0
+        while sent < size:
+            part = chunk[: size - sent]
+            connection.send(part)
+            sent += len(part)
+        response = connection.getresponse()
+        status, answer = response.status, response.read()
+    finally:
+        connection.close()
+    assert status == 413
+    assert json.loads(answer)["__type"].rsplit("#", 1)[-1] == "RequestEntityTooLarge"
+    _assert_alive(stratus_endpoint)

@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("stratus.dispatch")
 
+# The largest document body an AWS API takes is Lambda's CreateFunction with a 50 MB zip, base64
+# in JSON (~67 MB). Bigger non-streaming bodies are refused before they are read into memory.
+MAX_DOCUMENT_BODY_BYTES = 80 * 1024 * 1024
+
 # Far above what any SDK sends (S3 allows 2 KB of user metadata; API Gateway 10 KB of headers).
 MAX_HEADER_BYTES = 64 * 1024
 
@@ -54,6 +58,10 @@ async def handle_request(
         return serialize_error(error.protocol, model, None, error, request_id)
     except ServiceError as error:  # routing raised a plain service error: answer in S3's style
         return serialize_error("rest-xml", None, None, error, request_id)
+    except Exception:  # a bug in routing must still get an answer, not a dropped connection
+        log.exception("routing failed (request %s)", request_id)
+        error = InternalError("We encountered an internal error. Please try again.")
+        return serialize_error("rest-xml", None, None, error, request_id)
 
     model = service_model(found.service)
     operation = model.operation_model(found.operation)
@@ -77,6 +85,12 @@ async def handle_request(
     try:
         # Bad input is refused as AWS would refuse it, even by an operation not implemented yet
         # (which then answers NotImplemented from invoke()).
+        if request.body.size > MAX_DOCUMENT_BODY_BYTES and not operation.has_streaming_input:
+            raise ServiceError(
+                f"Request must be smaller than {MAX_DOCUMENT_BODY_BYTES} bytes for the {found.operation} operation",
+                code="RequestEntityTooLarge",
+                status=413,
+            )
         params = parse_request(found.protocol, operation, request, found.uri_params)
         validate_input(found.protocol, operation, params)
         output = await invoke(ctx, params)
