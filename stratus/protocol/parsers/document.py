@@ -17,7 +17,7 @@ from stratus.protocol.parsers.scalars import (
     epoch_to_datetime,
     text_to_datetime,
 )
-from stratus.protocol.parsers.shapes import Field
+from stratus.protocol.parsers.shapes import Field, reader_table
 
 _INT64_MIN = -(2**63)
 _INT64_MAX = 2**63 - 1
@@ -47,20 +47,7 @@ class DocumentReader:
     """Reads JSON-shaped values. Subclasses adapt blobs and timestamps to their format."""
 
     def __init__(self) -> None:
-        self._readers = {
-            "structure": self.structure,
-            "list": self.sequence,
-            "map": self.mapping,
-            "string": self.string,
-            "integer": self.integer,
-            "long": self.integer,
-            "float": self.number,
-            "double": self.number,
-            "boolean": self.boolean,
-            "timestamp": self.timestamp,
-            "blob": self.blob,
-            "document": self.document,
-        }
+        self._readers = reader_table(self)
 
     def read(self, field: Field, value: object) -> object:
         reader = self._readers.get(field.type)

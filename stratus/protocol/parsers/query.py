@@ -27,7 +27,7 @@ from stratus.protocol.parsers.scalars import (
     text_to_float,
     text_to_int,
 )
-from stratus.protocol.parsers.shapes import Field, StructBody, input_field
+from stratus.protocol.parsers.shapes import Field, StructBody, input_field, reader_table
 
 _MISSING = object()
 _VALUE = None  # the tree key under which a node keeps its own value
@@ -100,19 +100,7 @@ class _QueryReader:
     ec2 = False
 
     def __init__(self) -> None:
-        self._readers = {
-            "structure": self.structure,
-            "list": self.sequence,
-            "map": self.mapping,
-            "string": self.string,
-            "integer": self.integer,
-            "long": self.integer,
-            "float": self.number,
-            "double": self.number,
-            "boolean": self.boolean,
-            "timestamp": self.timestamp,
-            "blob": self.blob,
-        }
+        self._readers = reader_table(self)
 
     def read(self, field: Field, node: dict) -> object:
         reader = self._readers.get(field.type)

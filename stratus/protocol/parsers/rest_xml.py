@@ -20,7 +20,7 @@ from stratus.protocol.parsers.scalars import (
     text_to_float,
     text_to_int,
 )
-from stratus.protocol.parsers.shapes import Field, StructBody
+from stratus.protocol.parsers.shapes import Field, StructBody, reader_table
 from stratus.protocol.parsers.xml_tree import Element, parse_xml
 
 
@@ -33,19 +33,7 @@ def _find(element: Element, tag: str) -> Element | None:
 
 class XmlReader:
     def __init__(self) -> None:
-        self._readers = {
-            "structure": self.structure,
-            "list": self.sequence,
-            "map": self.mapping,
-            "string": self.string,
-            "integer": self.integer,
-            "long": self.integer,
-            "float": self.number,
-            "double": self.number,
-            "boolean": self.boolean,
-            "timestamp": self.timestamp,
-            "blob": self.blob,
-        }
+        self._readers = reader_table(self)
 
     def read(self, field: Field, element: Element) -> object:
         reader = self._readers.get(field.type)

@@ -10,7 +10,9 @@ a finite graph.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 from botocore.model import OperationModel, Shape
 
@@ -179,3 +181,24 @@ def input_field(operation: OperationModel) -> Field | None:
         return None
     compiler = _Compiler(operation.service_model.service_name)
     return compiler.field(shape.name, shape)
+
+
+def reader_table(reader: Any) -> dict[str, Callable[..., object]]:
+    """A shape type -> the reader's method for it; every protocol's reader has the same method names."""
+    table = {
+        "structure": reader.structure,
+        "list": reader.sequence,
+        "map": reader.mapping,
+        "string": reader.string,
+        "integer": reader.integer,
+        "long": reader.integer,
+        "float": reader.number,
+        "double": reader.number,
+        "boolean": reader.boolean,
+        "timestamp": reader.timestamp,
+        "blob": reader.blob,
+    }
+    document = getattr(reader, "document", None)
+    if document is not None:
+        table["document"] = document
+    return table

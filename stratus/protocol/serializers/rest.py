@@ -114,6 +114,22 @@ def apply_http_members(plan: RestOutputPlan, output: dict, headers: list[tuple[s
     return status
 
 
+def start_rest_response(
+    plan: RestOutputPlan, output: dict, *, raw: bool
+) -> tuple[int, list[tuple[str, str]], object]:
+    """Status, header members and (for a blob/string payload) the raw body, shared by rest-json and rest-xml."""
+    headers: list[tuple[str, str]] = []
+    status = apply_http_members(plan, output, headers) if plan.has_http_members else plan.default_status
+    body: object = b""
+    if raw:
+        value = output.get(plan.payload_member)  # type: ignore[arg-type]
+        if value is not None:
+            body = raw_payload(value)
+        if not has_header(headers, "Content-Type"):
+            headers.append(("Content-Type", raw_payload_content_type(plan.payload_shape)))  # type: ignore[arg-type]
+    return status, headers, body
+
+
 def has_header(headers: list[tuple[str, str]], name: str) -> bool:
     lowered = name.lower()
     return any(key.lower() == lowered for key, _ in headers)

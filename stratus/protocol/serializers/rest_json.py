@@ -17,8 +17,7 @@ from stratus.protocol.serializers.rest import (
     apply_http_members,
     has_header,
     is_raw_payload,
-    raw_payload,
-    raw_payload_content_type,
+    start_rest_response,
 )
 
 JSON_CONTENT_TYPE = "application/json"
@@ -51,20 +50,8 @@ _plans: PerModel[OperationModel, _Plan] = PerModel(_plan)
 
 def serialize_rest_json_response(operation: OperationModel, output: dict, request_id: str) -> HttpResponse:
     plan = _plans.get(operation)
-    headers: list[tuple[str, str]] = []
-    status = (
-        apply_http_members(plan.http, output, headers)
-        if plan.http.has_http_members
-        else plan.http.default_status
-    )
-    body: object = b""
-    if plan.raw_payload:
-        value = output.get(plan.http.payload_member)  # type: ignore[arg-type]
-        if value is not None:
-            body = raw_payload(value)
-        if not has_header(headers, "Content-Type"):
-            headers.append(("Content-Type", raw_payload_content_type(plan.http.payload_shape)))  # type: ignore[arg-type]
-    else:
+    status, headers, body = start_rest_response(plan.http, output, raw=plan.raw_payload)
+    if not plan.raw_payload:
         if plan.body is not None:
             value = output if plan.http.payload_member is None else output.get(plan.http.payload_member)
             if value is not None:

@@ -19,11 +19,9 @@ from stratus.protocol.serializers.error_codes import identify
 from stratus.protocol.serializers.model_cache import PerModel
 from stratus.protocol.serializers.rest import (
     RestOutputPlan,
-    apply_http_members,
     has_header,
     is_raw_payload,
-    raw_payload,
-    raw_payload_content_type,
+    start_rest_response,
 )
 from stratus.protocol.serializers.xml_errors import write_error_fields
 from stratus.protocol.serializers.xml_shapes import Writer, XmlWriters, namespace_attribute
@@ -182,20 +180,8 @@ def _request_id_headers(headers: list[tuple[str, str]], s3_family: bool, request
 
 def serialize_rest_xml_response(operation: OperationModel, output: dict, request_id: str) -> HttpResponse:
     plan = _plans.get(operation)
-    headers: list[tuple[str, str]] = []
-    status = (
-        apply_http_members(plan.http, output, headers)
-        if plan.http.has_http_members
-        else plan.http.default_status
-    )
-    body: object = b""
-    if plan.raw_payload:
-        value = output.get(plan.http.payload_member)  # type: ignore[arg-type]
-        if value is not None:
-            body = raw_payload(value)
-        if not has_header(headers, "Content-Type"):
-            headers.append(("Content-Type", raw_payload_content_type(plan.http.payload_shape)))  # type: ignore[arg-type]
-    elif plan.document is not None:
+    status, headers, body = start_rest_response(plan.http, output, raw=plan.raw_payload)
+    if not plan.raw_payload and plan.document is not None:
         value = output if plan.http.payload_member is None else output.get(plan.http.payload_member)
         if value is not None:
             parts = [XML_DECLARATION]
