@@ -48,7 +48,9 @@ class Runtime:
         self.request_log = RequestLog(echo=config.request_log)
         self.scheduler = Scheduler(self.clock)
         self.scheduler.every("request-log-flush", 1.0, self._flush_request_log_in_thread)
-        self.outbox = Outbox()
+        # Delivery kinds are named "<service>.<what>"; the service registers its handlers when its
+        # provider is created, so a pending delivery found after a restart loads its service.
+        self.outbox = Outbox(resolver=lambda kind: self.providers.get(kind.split(".", 1)[0]))
         self.outbox_worker = OutboxWorker(self.state, self.clock, self.outbox)
         self.started_at = time.monotonic()
         self._system_db = None
@@ -65,6 +67,10 @@ class Runtime:
         if self._system_db is None:
             self._system_db = self.state.database(SYSTEM_DATABASE, REQUEST_LOG_MIGRATIONS)
         return self._system_db
+
+    def _background_thread(self, fn) -> None:
+        future = asyncio.get_running_loop().run_in_executor(None, fn)
+        future.add_done_callback(_log_failure)
 
     def hook_environment(self) -> dict[str, str]:
         """What init scripts get, so `aws` and boto3 inside them reach this server."""
@@ -89,6 +95,9 @@ class Runtime:
         return time.monotonic() - self.started_at
 
     async def start(self) -> None:
+        # Index every service's metadata on a worker thread while the server comes up, so the very
+        # first request pays only for its own service's model (DESIGN.md: models load lazily).
+        self._background_thread(_warm_routing_index)
         await self.init_hooks.run_stage("BOOT", self.hook_environment())
         await self.init_hooks.run_stage("START", self.hook_environment())
         await self.scheduler.start()
@@ -124,3 +133,14 @@ class Runtime:
         self._system_db = None
         self.clock.reset()
         self.providers.reset()
+
+
+def _warm_routing_index() -> None:
+    from stratus.gateway.route_index import service_index
+
+    service_index()
+
+
+def _log_failure(future: asyncio.Future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("background work failed", exc_info=future.exception())

@@ -24,6 +24,11 @@ class Provider:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self._handlers: dict[str, Handler | None] = {}
+        self.register_deliveries()
+
+    def register_deliveries(self) -> None:
+        """Register this service's outbox handlers (kinds named "<service>.<what>") on
+        `self.runtime.outbox`; called once when the provider is created."""
 
     def handler(self, operation: str) -> Handler | None:
         try:

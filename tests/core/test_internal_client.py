@@ -71,3 +71,31 @@ def test_input_is_validated_as_for_an_external_request(runtime):
 def test_unknown_operation_is_an_attribute_error(runtime):
     with pytest.raises(AttributeError):
         _ = _context(runtime).aws("sts").launch_rockets
+
+
+def test_pending_delivery_loads_the_service_that_handles_it(runtime, monkeypatch):
+    """Outbox kinds are "<service>.<what>": a row found after a restart imports its provider."""
+    from stratus.services.sts.provider import StsProvider
+
+    delivered = []
+
+    def register(self):
+        async def deliver(payload):
+            delivered.append(payload)
+
+        self.runtime.outbox.register("sts.example", deliver)
+
+    monkeypatch.setattr(StsProvider, "register_deliveries", register)
+    from stratus.core.outbox import enqueue
+
+    db = runtime.state.database("sts")
+    with db.transaction():
+        enqueue(db, "sts.example", {"n": 1})
+
+    async def run():
+        await runtime.outbox_worker.start()
+        await runtime.outbox_worker.wait_idle(5)
+        await runtime.outbox_worker.stop()
+
+    asyncio.run(run())
+    assert delivered == [{"n": 1}]
