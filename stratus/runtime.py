@@ -13,9 +13,14 @@ from pathlib import Path
 from stratus.config import Config
 from stratus.core.clock import Clock
 from stratus.core.clock import clock as global_clock
+from stratus.core.init_hooks import InitHooks, default_init_dirs
+from stratus.core.outbox import Outbox, OutboxWorker
 from stratus.core.request_log import MIGRATIONS as REQUEST_LOG_MIGRATIONS
 from stratus.core.request_log import RequestLog
+from stratus.core.scheduler import Scheduler
+from stratus.gateway.localstack import new_machine_id, new_session_id
 from stratus.services import ProviderRegistry
+from stratus.store import Database, StateStore
 
 log = logging.getLogger("stratus")
 
@@ -27,12 +32,6 @@ DATA_DIR_MARKER = ".stratus-data"
 
 class Runtime:
     def __init__(self, config: Config, *, clock: Clock | None = None) -> None:
-        from stratus.core.init_hooks import InitHooks, default_init_dirs
-        from stratus.core.outbox import Outbox, OutboxWorker
-        from stratus.core.scheduler import Scheduler
-        from stratus.gateway.localstack import new_machine_id, new_session_id
-        from stratus.store import StateStore
-
         self.config = config
         self.clock = clock or global_clock
         self._temp_dir: Path | None = None
@@ -53,7 +52,7 @@ class Runtime:
         self.outbox = Outbox(resolver=lambda kind: self.providers.get(kind.split(".", 1)[0]))
         self.outbox_worker = OutboxWorker(self.state, self.clock, self.outbox)
         self.started_at = time.monotonic()
-        self._system_db = None
+        self._system_db: Database | None = None
         self.endpoint = f"http://{config.host}:{config.port}"
         dirs = list(config.init_dirs) if config.init_dirs is not None else default_init_dirs(os.environ)
         self.init_hooks = InitHooks(dirs)
@@ -63,7 +62,7 @@ class Runtime:
         self._log_lock = asyncio.Lock()
 
     @property
-    def system_db(self):
+    def system_db(self) -> Database:
         if self._system_db is None:
             self._system_db = self.state.database(SYSTEM_DATABASE, REQUEST_LOG_MIGRATIONS)
         return self._system_db
