@@ -37,6 +37,11 @@ class _ExternalServer:
 
         post_json(f"{self.endpoint}/_stratus/reset")
 
+    def advance_clock(self, seconds: float) -> None:
+        from stratus.testing import post_json
+
+        post_json(f"{self.endpoint}/_stratus/clock", {"advance_seconds": seconds})
+
 
 @pytest.fixture
 def stratus_endpoint(stratus_server) -> str:
