@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from botocore.awsrequest import HeadersDict
 from botocore.model import OperationModel, Shape
 from botocore.parsers import create_parser
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from stratus.protocol.http import HttpResponse
@@ -409,3 +410,9 @@ def client_answered_by(service: str, answer, protocol: str | None = None):
         client.meta.service_model.__dict__["resolved_protocol"] = protocol
     client.meta.events.register("before-send", before_send)
     return client
+
+
+# Every serializer round-trip test: a fixed seed in CI, no example database, no deadline.
+SETTINGS = settings(
+    derandomize=True, max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
+)

@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 
 import cbor2
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from output_strategies import (
+    SETTINGS,
     assert_round_trip,
     botocore_parse,
     client_answered_by,
@@ -20,9 +21,6 @@ from output_strategies import (
 from stratus.protocol.loader import catalog, operation_model, service_model
 from stratus.protocol.serializers import serialize_response
 
-SETTINGS = settings(
-    derandomize=True, max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
-)
 CBOR_SERVICES = sorted(name for name, meta in catalog().items() if "smithy-rpc-v2-cbor" in meta.protocols)
 CASES = [("cloudwatch", name) for name in rich_operations(service_model("cloudwatch"), 8)]
 CASES += [

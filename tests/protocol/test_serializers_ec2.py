@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ElementTree
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from output_strategies import (
+    SETTINGS,
     assert_round_trip,
     botocore_parse,
     client_answered_by,
@@ -19,9 +20,6 @@ from output_strategies import (
 from stratus.protocol.loader import operation_model, service_model
 from stratus.protocol.serializers import serialize_response
 
-SETTINGS = settings(
-    derandomize=True, max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
-)
 CASES = rich_operations(service_model("ec2"), 20) + [
     "DescribeInstances",
     "RunInstances",

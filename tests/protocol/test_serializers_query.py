@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 import pytest
 from botocore.model import ServiceModel
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from output_strategies import (
+    SETTINGS,
     assert_round_trip,
     botocore_parse,
     client_answered_by,
@@ -23,9 +24,6 @@ from stratus.protocol.loader import operation_model, service_model
 from stratus.protocol.serializers import serialize_response
 from stratus.protocol.serializers.legacy_query import SQS
 
-SETTINGS = settings(
-    derandomize=True, max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
-)
 SERVICES = ["sts", "sns", "iam", "cloudformation", "elbv2", "autoscaling", "cloudwatch", "rds"]
 CASES = [(service, name) for service in SERVICES for name in rich_operations(service_model(service), 5)]
 CASES += [("sts", "GetCallerIdentity"), ("sts", "AssumeRole"), ("sns", "ListTopics"), ("iam", "GetUser")]

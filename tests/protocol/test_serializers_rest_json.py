@@ -8,9 +8,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from output_strategies import (
+    SETTINGS,
     assert_round_trip,
     botocore_parse,
     client_answered_by,
@@ -21,9 +22,6 @@ from output_strategies import (
 from stratus.protocol.loader import operation_model, service_model
 from stratus.protocol.serializers import serialize_response
 
-SETTINGS = settings(
-    derandomize=True, max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None
-)
 SERVICES = ["lambda", "apigateway", "apigatewayv2", "appsync"]
 CASES = [(service, name) for service in SERVICES for name in rich_operations(service_model(service), 6)]
 CASES += [
