@@ -90,7 +90,8 @@ class XxhashChecksum:
         self._digest: bytes | None = None
 
     def update(self, data: Buffer) -> None:
-        self._hash.update(data)
+        # awscrt's xxhash binding takes bytes only, not other buffers
+        self._hash.update(data if isinstance(data, bytes) else bytes(data))
 
     def digest(self) -> bytes:
         # awscrt's finalize may only be called once

@@ -218,7 +218,30 @@ def input_strategy(operation: OperationModel, protocol: str) -> st.SearchStrateg
     if shape is None:
         return st.just({})
     builder = _Builder(protocol, operation.http.get("requestUri", ""))
-    return builder.structure(shape, _Context(protocol), 0)
+    strategy = builder.structure(shape, _Context(protocol), 0)
+    integrity = _integrity_members(shape)
+    if integrity:
+        # random Content-MD5 / x-amz-checksum-* values would (rightly) fail the body's verification
+        strategy = strategy.map(lambda params: {k: v for k, v in params.items() if k not in integrity})
+    return strategy
+
+
+_INTEGRITY_HEADER = re.compile(
+    r"content-md5|x-amz-sdk-checksum-algorithm|x-amz-checksum-(?!algorithm$|type$|mode$).+"
+)
+
+
+def _integrity_members(shape: Shape) -> frozenset[str]:
+    """Members carrying the checksums of a streaming blob payload, which the parser verifies."""
+    payload = shape.members.get(shape.serialization.get("payload", ""))
+    if payload is None or payload.type_name != "blob" or not payload.serialization.get("streaming"):
+        return frozenset()
+    return frozenset(
+        name
+        for name, member in shape.members.items()
+        if member.serialization.get("location") == "header"
+        and _INTEGRITY_HEADER.fullmatch(member.serialization.get("name", name).lower())
+    )
 
 
 # -- botocore request -> HttpRequest --------------------------------------------------------

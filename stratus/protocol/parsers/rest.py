@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel
 
+from stratus.protocol.aws_chunked import decoded_payload_stream
 from stratus.protocol.http import HttpRequest
 from stratus.protocol.parsers.failures import BODY, HEADER, QUERY, URI, MalformedInput
 from stratus.protocol.parsers.query import decode_form
@@ -158,7 +159,8 @@ def query_parameters(query_string: str) -> dict[str, list[str]]:
 def _payload_value(payload: Field, request: HttpRequest, read_payload: PayloadReader) -> tuple[bool, object]:
     body = request.body
     if payload.type == "blob" and (payload.streaming or payload.eventstream):
-        return True, body.stream()
+        # aws-chunked framing removed and x-amz-checksum-*/Content-MD5 verified as the provider reads
+        return True, decoded_payload_stream(request)
     if payload.eventstream:
         return True, body.stream()
     if not body.size:
