@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import threading
 import time
 from collections import deque
 from contextlib import contextmanager
@@ -187,6 +188,10 @@ class _ThreadWriter:
         self.path = path
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA busy_timeout=5000")
+        # Held while writing: close() from the loop thread waits for a batch still being written
+        # (a cancelled flush task does not stop its thread), instead of pulling the connection away.
+        self._lock = threading.Lock()
+        self._closed = False
 
     @contextmanager
     def _transaction(self):
@@ -199,7 +204,12 @@ class _ThreadWriter:
         self._conn.execute("COMMIT")
 
     def write(self, entries: list[RequestRecord]) -> None:
-        _write(self._conn.execute, self._conn.executemany, self._transaction, entries)
+        with self._lock:
+            if self._closed:
+                return
+            _write(self._conn.execute, self._conn.executemany, self._transaction, entries)
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._closed = True
+            self._conn.close()
