@@ -22,12 +22,22 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol
 
 from stratus.protocol import checksums
 from stratus.protocol.errors import ServiceError
 from stratus.protocol.http import HttpRequest
+from stratus.protocol.payload_integrity import (
+    BadDigest,
+    InvalidChunkSizeError,
+    InvalidRequest,
+    PayloadIntegrity,
+    length_mismatch,
+    malformed_trailer,
+    payload_integrity,
+    require_computable,
+    terminated,
+)
 
 # Every chunk but the last must carry at least this much data (S3's rule for aws-chunked bodies).
 MIN_CHUNK_SIZE = 8192
@@ -38,176 +48,7 @@ MAX_LINE = 4096
 MAX_TRAILER_LINES = 16
 
 _CHUNK_SIZE = re.compile(rb"[0-9a-fA-F]{1,16}")
-# x-amz-checksum-* request headers that name something other than a checksum value.
-_NOT_CHECKSUM_VALUES = frozenset({"algorithm", "type", "mode"})
 _TRAILER_SIGNATURE = "x-amz-trailer-signature"
-
-
-# ---- S3's errors ----------------------------------------------------------------------------------
-
-
-class IncompleteBody(ServiceError):
-    code = "IncompleteBody"
-    status = 400
-
-
-class InvalidChunkSizeError(ServiceError):
-    code = "InvalidChunkSizeError"
-    status = 400
-
-
-class MalformedTrailerError(ServiceError):
-    code = "MalformedTrailerError"
-    status = 400
-
-
-class BadDigest(ServiceError):
-    code = "BadDigest"
-    status = 400
-
-
-class InvalidDigest(ServiceError):
-    code = "InvalidDigest"
-    status = 400
-
-
-class InvalidRequest(ServiceError):
-    code = "InvalidRequest"
-    status = 400
-
-
-def _terminated() -> IncompleteBody:
-    return IncompleteBody("The request body terminated unexpectedly")
-
-
-def _length_mismatch() -> IncompleteBody:
-    return IncompleteBody(
-        "You did not provide the number of bytes specified by the Content-Length HTTP header"
-    )
-
-
-def _malformed_trailer() -> MalformedTrailerError:
-    return MalformedTrailerError(
-        "The request contained trailing data that was not well-formed or did not conform to our published schema."
-    )
-
-
-# ---- what the headers promise ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class PayloadIntegrity:
-    """What a request's headers say about its body: framing, length and the checksums to verify."""
-
-    chunked: bool = False
-    decoded_length: int | None = None  # x-amz-decoded-content-length, for aws-chunked bodies
-    trailer: str | None = None  # the algorithm whose value follows the last chunk
-    expected: dict[str, bytes] = field(default_factory=dict)  # algorithm -> digest from a header
-    content_md5: bytes | None = None
-
-    @property
-    def needs_wrapping(self) -> bool:
-        return self.chunked or bool(self.expected) or self.content_md5 is not None
-
-
-def is_aws_chunked(headers: dict[str, str]) -> bool:
-    encodings = {token.strip().lower() for token in headers.get("content-encoding", "").split(",")}
-    return "aws-chunked" in encodings or headers.get("x-amz-content-sha256", "").startswith("STREAMING-")
-
-
-def payload_integrity(headers: dict[str, str]) -> PayloadIntegrity:
-    """Read the integrity headers (lower-cased names); malformed ones raise S3's error before any body is read."""
-    chunked = is_aws_chunked(headers)
-    expected = _header_checksums(headers)
-    trailer = _trailer_algorithm(headers) if chunked else None
-    if trailer is not None and expected:
-        raise _multiple_checksums()
-    sdk_algorithm = headers.get("x-amz-sdk-checksum-algorithm")
-    if sdk_algorithm and not expected and trailer is None:
-        raise InvalidRequest(
-            "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* "
-            "or x-amz-trailer headers were found."
-        )
-    return PayloadIntegrity(
-        chunked=chunked,
-        decoded_length=_decoded_length(headers) if chunked else None,
-        trailer=trailer,
-        expected=expected,
-        content_md5=_content_md5(headers),
-    )
-
-
-def _multiple_checksums() -> InvalidRequest:
-    return InvalidRequest(
-        "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
-    )
-
-
-def _require_computable(algorithm: str) -> None:
-    if algorithm not in checksums.ALGORITHMS:
-        raise ServiceError(
-            f"Stratus cannot compute {algorithm} checksums here (install awscrt)",
-            code="NotImplemented",
-            status=501,
-            sender_fault=False,
-        )
-
-
-def _header_checksums(headers: dict[str, str]) -> dict[str, bytes]:
-    found: dict[str, bytes] = {}
-    for name, value in headers.items():
-        if not name.startswith("x-amz-checksum-"):
-            continue
-        suffix = name[len("x-amz-checksum-") :]
-        if suffix in _NOT_CHECKSUM_VALUES:
-            continue
-        algorithm = suffix.upper()
-        if algorithm not in checksums.DIGEST_SIZES:
-            raise InvalidRequest("The algorithm type you specified in x-amz-checksum- header is invalid.")
-        if found:
-            raise _multiple_checksums()
-        digest = checksums.decode_checksum(algorithm, value)
-        if digest is None:
-            raise InvalidRequest(f"Value for {name} header is invalid.")
-        _require_computable(algorithm)
-        found[algorithm] = digest
-    return found
-
-
-def _trailer_algorithm(headers: dict[str, str]) -> str | None:
-    declared = [item.strip().lower() for item in headers.get("x-amz-trailer", "").split(",") if item.strip()]
-    if not declared:
-        return None
-    if len(declared) > 1:
-        raise _multiple_checksums()
-    name = declared[0]
-    algorithm = name[len("x-amz-checksum-") :].upper() if name.startswith("x-amz-checksum-") else ""
-    if algorithm not in checksums.DIGEST_SIZES:
-        raise InvalidRequest("The value specified in the x-amz-trailer header is not supported")
-    _require_computable(algorithm)
-    return algorithm
-
-
-def _decoded_length(headers: dict[str, str]) -> int | None:
-    text = headers.get("x-amz-decoded-content-length")
-    if text is None:
-        return None
-    text = text.strip()
-    if not text.isdigit() or not text.isascii():
-        raise ServiceError(
-            "Invalid value for x-amz-decoded-content-length header", code="InvalidArgument", status=400
-        )
-    return int(text)
-
-
-def _content_md5(headers: dict[str, str]) -> bytes | None:
-    text = headers.get("content-md5")
-    if text is None:
-        return None
-    digest = checksums.decode_checksum("MD5", text)
-    if digest is None:
-        raise InvalidDigest("The Content-MD5 you specified was invalid.", **{"Content-MD5": text})
-    return digest
 
 
 # ---- the aws-chunked framing ----------------------------------------------------------------------
@@ -226,7 +67,35 @@ class ChunkSignatureCheck(Protocol):
     def trailer(self, signature: str | None, headers: list[tuple[str, str]]) -> None: ...
 
 
-class AwsChunkedReader(io.RawIOBase):
+class _DecodingStream(io.RawIOBase):
+    """A readable stream over another one; subclasses implement `read(size)`."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        super().__init__()
+        self._source = source
+
+    def readable(self) -> bool:
+        return True
+
+    def readall(self) -> bytes:
+        parts = []
+        while piece := self.read(READ_BLOCK * 16):
+            parts.append(piece)
+        return b"".join(parts)
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        data = self.read(len(view))
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if not self.closed:
+            self._source.close()
+        super().close()
+
+
+class AwsChunkedReader(_DecodingStream):
     """The data of an aws-chunked body, decoded as it is read; framing errors raise S3's error.
 
     `read(n)` returns n bytes unless the end is reached. After the end, `trailers` holds the
@@ -241,8 +110,7 @@ class AwsChunkedReader(io.RawIOBase):
         trailer_names: Iterable[str] = (),
         signature_check: ChunkSignatureCheck | None = None,
     ) -> None:
-        super().__init__()
-        self._raw = raw
+        super().__init__(raw)
         self._decoded_length = decoded_length
         self._trailer_names = frozenset(name.lower() for name in trailer_names)
         self._signature_check = signature_check
@@ -260,9 +128,6 @@ class AwsChunkedReader(io.RawIOBase):
         self.decoded_size = 0
         self.trailers: dict[str, str] = {}
 
-    def readable(self) -> bool:
-        return True
-
     def read(self, size: int | None = -1) -> bytes:
         if size is None or size < 0:
             return self.readall()
@@ -275,23 +140,6 @@ class AwsChunkedReader(io.RawIOBase):
             parts.append(piece)
             wanted -= len(piece)
         return b"".join(parts)
-
-    def readall(self) -> bytes:
-        parts = []
-        while piece := self._read_some(READ_BLOCK * 16):
-            parts.append(piece)
-        return b"".join(parts)
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        view = memoryview(buffer).cast("B")
-        data = self.read(len(view))
-        view[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._raw.close()
-        super().close()
 
     # -- decoding --
 
@@ -306,7 +154,7 @@ class AwsChunkedReader(io.RawIOBase):
                     continue
                 piece = self._take(min(limit, self._chunk_left))
                 if not piece:
-                    raise _terminated()
+                    raise terminated()
                 self._chunk_left -= len(piece)
                 self.decoded_size += len(piece)
                 if self._chunk_hash is not None:
@@ -324,11 +172,11 @@ class AwsChunkedReader(io.RawIOBase):
             self._check_signature()
         line = self._read_line()
         if line is None:
-            raise _terminated()
+            raise terminated()
         size_text, _, extensions = line.partition(b";")
         size_text = size_text.strip(b" \t")
         if not _CHUNK_SIZE.fullmatch(size_text):
-            raise _terminated()
+            raise terminated()
         size = int(size_text, 16)
         self._chunk_signature = _chunk_signature(extensions)
         self._chunk_hash = hashlib.sha256() if self._signature_check is not None else None
@@ -345,7 +193,7 @@ class AwsChunkedReader(io.RawIOBase):
         if expected is not None and (
             self._declared_total > expected or (size == 0 and self._declared_total != expected)
         ):
-            raise _length_mismatch()
+            raise length_mismatch()
         if size == 0:
             self._check_signature()
             self._read_trailers()
@@ -365,32 +213,32 @@ class AwsChunkedReader(io.RawIOBase):
         while True:
             line = self._read_line()
             if line is None:
-                raise _terminated()
+                raise terminated()
             if not line:
                 break
             if len(headers) >= MAX_TRAILER_LINES:
-                raise _malformed_trailer()
+                raise malformed_trailer()
             name, colon, value = line.partition(b":")
             if not colon:
-                raise _malformed_trailer()
+                raise malformed_trailer()
             try:
                 key, text = name.decode("ascii").strip().lower(), value.decode("ascii").strip()
             except UnicodeDecodeError:
-                raise _malformed_trailer() from None
+                raise malformed_trailer() from None
             if key == _TRAILER_SIGNATURE:
                 signature = text
             elif key in self._trailer_names and key not in self.trailers:
                 self.trailers[key] = text
                 headers.append((key, text))
             else:
-                raise _malformed_trailer()
+                raise malformed_trailer()
         if self._signature_check is not None:
             self._signature_check.trailer(signature, headers)
 
     # -- the raw body, through a small buffer --
 
     def _fill(self) -> bool:
-        data = self._raw.read(READ_BLOCK)
+        data = self._source.read(READ_BLOCK)
         if not data:
             return False
         if self._pos:
@@ -409,7 +257,7 @@ class AwsChunkedReader(io.RawIOBase):
                 self._pos = end + 2
                 return line
             if len(self._buffer) - self._pos > MAX_LINE:
-                raise _terminated()
+                raise terminated()
             # resume the search where it stopped (less one byte: a CR may end the buffer)
             searched = max(self._pos, len(self._buffer) - 1)
             unread = searched - self._pos
@@ -420,9 +268,9 @@ class AwsChunkedReader(io.RawIOBase):
     def _expect_crlf(self) -> None:
         while len(self._buffer) - self._pos < 2:
             if not self._fill():
-                raise _terminated()
+                raise terminated()
         if self._buffer[self._pos : self._pos + 2] != b"\r\n":
-            raise _terminated()
+            raise terminated()
         self._pos += 2
 
     def _take(self, limit: int) -> bytes:
@@ -433,7 +281,7 @@ class AwsChunkedReader(io.RawIOBase):
             data = bytes(self._buffer[self._pos : self._pos + count])
             self._pos += count
             return data
-        return self._raw.read(limit)
+        return self._source.read(limit)
 
 
 def _chunk_signature(extensions: bytes) -> str | None:
@@ -447,7 +295,7 @@ def _chunk_signature(extensions: bytes) -> str | None:
 # ---- checksums over the decoded bytes -------------------------------------------------------------
 
 
-class VerifiedBody(io.RawIOBase):
+class VerifiedBody(_DecodingStream):
     """Passes a body through, computing its checksums; at the end verifies them and the framing.
 
     Reading is where errors surface: the final `read()` raises BadDigest (or the framing error)
@@ -464,8 +312,7 @@ class VerifiedBody(io.RawIOBase):
         expected_size: int | None = None,
         compute: Iterable[str] = (),
     ) -> None:
-        super().__init__()
-        self._source = source
+        super().__init__(source)
         self._integrity = integrity
         # When the size is known, the end is checked as soon as the last byte is read, so a caller
         # that reads exactly the length and stops still gets the verification.
@@ -473,7 +320,7 @@ class VerifiedBody(io.RawIOBase):
         algorithms = [*integrity.expected, *([integrity.trailer] if integrity.trailer else [])]
         algorithms += [name.upper() for name in compute if name.upper() not in algorithms]
         for name in algorithms:
-            _require_computable(name)
+            require_computable(name)
         self._running = {name: checksums.new_checksum(name) for name in algorithms}
         self._md5 = hashlib.md5(usedforsecurity=False) if integrity.content_md5 is not None else None
         self._pending = b""
@@ -482,9 +329,6 @@ class VerifiedBody(io.RawIOBase):
         self.decoded_size = 0
         self.checksums: dict[str, str] = {}
         self.content_md5: str | None = None
-
-    def readable(self) -> bool:
-        return True
 
     def read(self, size: int | None = -1) -> bytes:
         if self._failure is not None:
@@ -498,23 +342,6 @@ class VerifiedBody(io.RawIOBase):
         except ServiceError as error:
             self._failure = error
             raise
-
-    def readall(self) -> bytes:
-        parts = []
-        while piece := self.read(READ_BLOCK * 16):
-            parts.append(piece)
-        return b"".join(parts)
-
-    def readinto(self, buffer) -> int:  # type: ignore[override]
-        view = memoryview(buffer).cast("B")
-        data = self.read(len(view))
-        view[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        if not self.closed:
-            self._source.close()
-        super().close()
 
     def _read(self, size: int) -> bytes:
         parts: list[bytes] = []
@@ -558,7 +385,7 @@ class VerifiedBody(io.RawIOBase):
             name = checksums.header_name(integrity.trailer)
             text = trailers.get(name)
             if text is None:
-                raise _malformed_trailer()
+                raise malformed_trailer()
             digest = checksums.decode_checksum(integrity.trailer, text)
             if digest is None:
                 raise InvalidRequest(f"Value for {name} trailing header is invalid.")
