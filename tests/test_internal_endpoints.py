@@ -125,3 +125,9 @@ def test_unknown_internal_endpoint_is_404(stratus_endpoint):
     status, _, body = _get(stratus_endpoint + "/_stratus/nothing-here")
     assert status == 404
     assert json.loads(body)["error"]["code"] == "NotFound"
+
+
+def test_request_log_rejects_a_bad_limit(stratus_endpoint):
+    status, _, body = _get(stratus_endpoint + "/_stratus/requests?limit=many")
+    assert status == 400
+    assert json.loads(body)["error"]["code"] == "InvalidRequest"

@@ -176,3 +176,19 @@ def test_reset_command_refuses_a_foreign_directory(tmp_path):
     )
     assert result.returncode == 1
     assert (tmp_path / "precious.txt").exists()
+
+
+def test_reset_command_wipes_a_stratus_data_directory(tmp_path):
+    from stratus.config import Config
+    from stratus.runtime import Runtime
+
+    data_dir = tmp_path / "state"
+    runtime = Runtime(Config(data_dir=data_dir, init_dirs=()))
+    runtime.system_db.execute("SELECT 1")  # a database file now exists
+    runtime.state.close()
+    assert any(data_dir.iterdir())
+    result = subprocess.run(
+        STRATUS + ["reset", "--data-dir", str(data_dir)], capture_output=True, text=True, timeout=30
+    )
+    assert result.returncode == 0, result.stderr
+    assert not data_dir.exists()
