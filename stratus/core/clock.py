@@ -16,6 +16,9 @@ class Clock:
     def __init__(self) -> None:
         self._offset = 0.0
         self._advanced: list[asyncio.Event] = []
+        # (real time of an advance, offset from then on), oldest first: lets `emulated_at` say what
+        # the emulated clock read when a client signed something with its real clock.
+        self._history: list[tuple[float, float]] = []
 
     @property
     def offset(self) -> float:
@@ -28,10 +31,24 @@ class Clock:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.time(), tz=UTC)
 
+    def emulated_at(self, real_time: float) -> float:
+        """The emulated time (epoch seconds) at the moment the real clock read `real_time`.
+
+        A presigned URL signed (with the real clock) before `advance(3600)` has an emulated
+        signing time an hour behind one signed after it, so the first expires and the second not.
+        """
+        offset = 0.0
+        for advanced_at, offset_after in self._history:
+            if advanced_at > real_time:
+                break
+            offset = offset_after
+        return real_time + offset
+
     def advance(self, seconds: float) -> float:
         if seconds < 0:
             raise ValueError("the clock only moves forward")
         self._offset += seconds
+        self._history.append((_time.time(), self._offset))
         waiters, self._advanced = self._advanced, []
         for event in waiters:
             event.set()
@@ -39,6 +56,7 @@ class Clock:
 
     def reset(self) -> None:
         self._offset = 0.0
+        self._history.clear()
 
     async def sleep(self, seconds: float) -> None:
         """Sleep `seconds` of emulated time; returns early if the clock is advanced meanwhile."""

@@ -93,6 +93,8 @@ class HttpRequest:
     headers: dict[str, str] = field(default_factory=dict)  # keys lower-cased; repeats joined by ","
     body: RequestBody = field(default_factory=RequestBody)
     _query: dict[str, list[str]] | None = None
+    # Set by signature verification on a signed streaming upload (aws_chunked.ChunkSignatureCheck).
+    chunk_signature_check: object | None = None
 
     @property
     def query(self) -> dict[str, list[str]]:

@@ -160,7 +160,7 @@ def _payload_value(payload: Field, request: HttpRequest, read_payload: PayloadRe
     body = request.body
     if payload.type == "blob" and (payload.streaming or payload.eventstream):
         # aws-chunked framing removed and x-amz-checksum-*/Content-MD5 verified as the provider reads
-        return True, decoded_payload_stream(request)
+        return True, decoded_payload_stream(request, signature_check=request.chunk_signature_check)  # type: ignore[arg-type]
     if payload.eventstream:
         return True, body.stream()
     if not body.size:
