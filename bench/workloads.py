@@ -46,6 +46,8 @@ class Workload:
     setup: Callable[[str], Any] | None = None  # endpoint -> state handed to params/teardown
     teardown: Callable[[str, Any], None] | None = None  # (endpoint, state)
     description: str = ""
+    # (access key id, secret) to sign with, from the setup state; default: the test root keys
+    credentials: Callable[[Any], tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -106,13 +108,14 @@ def _capture(request: Any, **_: Any) -> None:
     raise _RequestCaptured(request)
 
 
-def _signing_client(service: str, endpoint: str) -> Any:
+def _signing_client(service: str, endpoint: str, credentials: tuple[str, str] | None = None) -> Any:
     """A client whose requests are exactly boto3's (boto3's user agent when it is installed)."""
+    access_key, secret = credentials or (TEST_ACCESS_KEY, TEST_SECRET_KEY)
     settings = {
         "endpoint_url": endpoint,
         "region_name": REGION,
-        "aws_access_key_id": TEST_ACCESS_KEY,
-        "aws_secret_access_key": TEST_SECRET_KEY,
+        "aws_access_key_id": access_key,
+        "aws_secret_access_key": secret,
         "config": BotocoreConfig(retries={"max_attempts": 1, "mode": "standard"}),
     }
     try:
@@ -166,7 +169,8 @@ def build_requests(workload: Workload, endpoint: str, state: Any = None) -> list
     """Serialize and sign the workload's request(s) for this endpoint, without sending any."""
     from botocore import xform_name
 
-    client = _signing_client(workload.service, endpoint)
+    credentials = workload.credentials(state) if workload.credentials else None
+    client = _signing_client(workload.service, endpoint, credentials)
     call = getattr(client, xform_name(workload.operation))
     requests = []
     for index in range(max(1, workload.pool_size)):
@@ -187,5 +191,48 @@ register(
         service="sts",
         operation="GetCallerIdentity",
         description="the cheapest signed call: routing, SigV4, query protocol, XML out",
+    )
+)
+
+
+def _iam_user_with_policy(endpoint: str) -> tuple[str, str]:
+    """A user allowed iam:GetUser on itself (and denied iam:DeleteUser), with an access key."""
+    import json
+
+    iam = boto3_client("iam", endpoint)
+    iam.create_user(UserName="bench-user")
+    allow_self = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["iam:GetUser", "iam:List*"],
+                "Resource": "arn:aws:iam::*:user/${aws:username}",
+            },
+            {"Effect": "Deny", "Action": "iam:DeleteUser", "Resource": "*"},
+        ],
+    }
+    iam.put_user_policy(UserName="bench-user", PolicyName="self", PolicyDocument=json.dumps(allow_self))
+    key = iam.create_access_key(UserName="bench-user")["AccessKey"]
+    return key["AccessKeyId"], key["SecretAccessKey"]
+
+
+def _delete_iam_user(endpoint: str, credentials: tuple[str, str]) -> None:
+    iam = boto3_client("iam", endpoint)
+    iam.delete_access_key(UserName="bench-user", AccessKeyId=credentials[0])
+    iam.delete_user_policy(UserName="bench-user", PolicyName="self")
+    iam.delete_user(UserName="bench-user")
+
+
+register(
+    Workload(
+        name="iam.GetUser",
+        service="iam",
+        operation="GetUser",
+        params={"UserName": "bench-user"},
+        setup=_iam_user_with_policy,
+        teardown=_delete_iam_user,
+        credentials=lambda keys: keys,
+        description="an IAM user's own key: with STRATUS_IAM=enforce, signature and policy checked",
     )
 )

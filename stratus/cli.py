@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from stratus import __version__
-from stratus.config import LOG_LEVELS, Config
+from stratus.config import IAM_MODES, LOG_LEVELS, Config
 
 ENVIRONMENT_HELP = """\
 environment variables (flags take precedence):
@@ -18,6 +18,8 @@ environment variables (flags take precedence):
   STRATUS_EPHEMERAL   1: keep state in a temporary directory removed at exit
   STRATUS_LOG_LEVEL   debug, info, warning or error (default info)
   STRATUS_SYNC        SQLite synchronous mode: NORMAL (default) or FULL
+  STRATUS_IAM         off (default: any credentials), audit (verify signatures, record every
+                      IAM decision) or enforce (verify and deny what policies do not allow)
   STRATUS_INIT_DIR    init hooks directory with boot.d/ start.d/ ready.d/ shutdown.d/
                       (/etc/localstack/init is used too when it exists)
 """
@@ -54,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-level", choices=LOG_LEVELS, help="log verbosity (STRATUS_LOG_LEVEL, default info)"
     )
+    serve.add_argument("--iam", choices=IAM_MODES, help="IAM mode (STRATUS_IAM, default off)")
 
     reset = commands.add_parser(
         "reset",
@@ -61,6 +64,23 @@ def _parser() -> argparse.ArgumentParser:
         description="Delete every database and stored body in the data directory.",
     )
     reset.add_argument("--data-dir", type=Path, help="the data directory (STRATUS_DATA_DIR)")
+
+    iam = commands.add_parser("iam", help="IAM tools: least-privilege policies from recorded decisions")
+    iam_commands = iam.add_subparsers(dest="iam_command", metavar="IAM_COMMAND", required=True)
+    policy = iam_commands.add_parser(
+        "policy",
+        help="print the least-privilege identity policy for what a principal did",
+        description="Print the identity policy that allows exactly the actions and resources a principal "
+        "was seen using (needs a server started with STRATUS_IAM=audit or enforce).",
+    )
+    policy.add_argument(
+        "--principal", required=True, help="the principal's ARN (a role ARN covers its sessions)"
+    )
+    policy.add_argument(
+        "--endpoint",
+        default=None,
+        help="the Stratus endpoint (default $STRATUS_ENDPOINT or http://127.0.0.1:4566)",
+    )
     return parser
 
 
@@ -76,6 +96,8 @@ def _config(args: argparse.Namespace) -> Config:
         config.data_dir = args.data_dir
     if getattr(args, "log_level", None):
         config.log_level = args.log_level
+    if getattr(args, "iam", None):
+        config.iam_mode = args.iam
     return config
 
 
@@ -97,7 +119,31 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "reset":
         return _reset(config)
+    if args.command == "iam":
+        return _iam_policy(args)
     return 2
+
+
+def _iam_policy(args: argparse.Namespace) -> int:
+    import json
+    import os
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    endpoint = (args.endpoint or os.environ.get("STRATUS_ENDPOINT") or "http://127.0.0.1:4566").rstrip("/")
+    url = f"{endpoint}/_stratus/iam/policy?" + urllib.parse.urlencode({"principal": args.principal})
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - the user's endpoint
+            policy = json.loads(response.read())
+    except (urllib.error.URLError, OSError, ValueError) as error:
+        print(f"stratus iam policy: cannot read decisions from {endpoint}: {error}", file=sys.stderr)
+        return 1
+    if not policy.get("Statement"):
+        print(f"stratus iam policy: no decisions recorded for {args.principal}", file=sys.stderr)
+        return 1
+    print(json.dumps(policy, indent=2))
+    return 0
 
 
 def _reset(config: Config) -> int:

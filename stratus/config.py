@@ -12,6 +12,7 @@ DEFAULT_PORT = 4566
 DEFAULT_ACCOUNT_ID = "000000000000"
 DEFAULT_REGION = "us-east-1"
 LOG_LEVELS = ("debug", "info", "warning", "error")
+IAM_MODES = ("off", "audit", "enforce")
 
 
 def default_data_dir(environ: Mapping[str, str]) -> Path:
@@ -35,6 +36,7 @@ class Config:
     synchronous: str = "NORMAL"  # SQLite synchronous mode: NORMAL or FULL
     request_log: bool = True  # one log line per request
     init_dirs: tuple[Path, ...] | None = None  # None: STRATUS_INIT_DIR and /etc/localstack/init
+    iam_mode: str = "off"  # off: any credentials; audit: verify and record; enforce: verify and deny
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
@@ -45,6 +47,7 @@ class Config:
             ephemeral=_flag(env.get("STRATUS_EPHEMERAL")),
             log_level=(env.get("STRATUS_LOG_LEVEL") or "info").lower(),
             synchronous=(env.get("STRATUS_SYNC") or "NORMAL").upper(),
+            iam_mode=(env.get("STRATUS_IAM") or "off").strip().lower(),
         )
         if env.get("STRATUS_DATA_DIR"):
             config.data_dir = Path(env["STRATUS_DATA_DIR"])
@@ -59,3 +62,5 @@ class Config:
             raise ValueError(f"log level must be one of {', '.join(LOG_LEVELS)}")
         if self.synchronous not in ("NORMAL", "FULL"):
             raise ValueError("STRATUS_SYNC must be NORMAL or FULL")
+        if self.iam_mode not in IAM_MODES:
+            raise ValueError(f"STRATUS_IAM must be one of {', '.join(IAM_MODES)}")

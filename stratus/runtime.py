@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from stratus.auth.authority import Authority
 from stratus.config import Config
 from stratus.core.clock import Clock
 from stratus.core.clock import clock as global_clock
@@ -44,6 +45,7 @@ class Runtime:
         (self.data_dir / DATA_DIR_MARKER).touch()
         self.state = StateStore(self.data_dir, synchronous=config.synchronous)
         self.providers = ProviderRegistry(self)
+        self.auth = Authority(self)
         self.request_log = RequestLog(echo=config.request_log)
         self.scheduler = Scheduler(self.clock)
         self.scheduler.every("request-log-flush", 1.0, self._flush_request_log_in_thread)
@@ -97,6 +99,8 @@ class Runtime:
         # Index every service's metadata on a worker thread while the server comes up, so the very
         # first request pays only for its own service's model (DESIGN.md: models load lazily).
         self._background_thread(_warm_routing_index)
+        if self.auth.mode != "off":
+            self._background_thread(self.auth.warm)
         await self.init_hooks.run_stage("BOOT", self.hook_environment())
         await self.init_hooks.run_stage("START", self.hook_environment())
         await self.scheduler.start()
@@ -132,6 +136,7 @@ class Runtime:
         self._system_db = None
         self.clock.reset()
         self.providers.reset()
+        self.auth.reset()
 
 
 def _warm_routing_index() -> None:

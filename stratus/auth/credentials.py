@@ -1,15 +1,15 @@
-"""Reading the caller's credential scope from a request, and mapping an access key to an identity.
+"""Reading the caller's credential scope from a request, and the principal a request acts as.
 
-Signature verification and IAM users' keys come with the IAM issue; here an access key id of
-12 digits selects that account, any other key the default account, and the caller is the
-account's root principal.
+Without IAM data, an access key id of 12 digits selects that account, any other key the default
+account, and the caller is the account's root principal (authority.py resolves IAM users' keys
+and STS sessions to their principals).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stratus.config import DEFAULT_ACCOUNT_ID, DEFAULT_REGION
+from stratus.config import DEFAULT_ACCOUNT_ID
 from stratus.protocol.http import HttpRequest
 
 
@@ -24,8 +24,13 @@ class CredentialScope:
 class Principal:
     account_id: str
     arn: str
-    user_id: str
-    type: str  # "Root", "IAMUser", "AssumedRole", "AWSService", "Anonymous"
+    user_id: str  # aws:userid: account id (root), AIDA... (user), AROA...:session (assumed role)
+    # "Root", "IAMUser", "AssumedRole", "FederatedUser", "WebIdentityUser", "AWSService", "Anonymous"
+    type: str
+    name: str | None = None  # user name, role name or federated user name
+    role_arn: str | None = None  # AssumedRole: the role's IAM ARN (with its path)
+    session_name: str | None = None
+    access_key_id: str | None = None  # the key the request was signed with
 
     @classmethod
     def root(cls, account_id: str) -> Principal:
@@ -34,6 +39,15 @@ class Principal:
     @classmethod
     def service(cls, account_id: str, service_principal: str) -> Principal:
         return cls(account_id, service_principal, service_principal, "AWSService")
+
+    @classmethod
+    def anonymous(cls, account_id: str) -> Principal:
+        return cls(account_id, "anonymous", "anonymous", "Anonymous")
+
+    @property
+    def iam_user_name(self) -> str | None:
+        """aws:username: only IAM users have one."""
+        return self.name if self.type == "IAMUser" else None
 
 
 _NO_SCOPE = CredentialScope(None, None, None)
@@ -76,9 +90,3 @@ def account_for_access_key(access_key_id: str | None) -> str:
     if access_key_id and len(access_key_id) == 12 and access_key_id.isdigit():
         return access_key_id
     return DEFAULT_ACCOUNT_ID
-
-
-def resolve_caller(scope: CredentialScope) -> tuple[Principal, str]:
-    """The calling principal and the region the request addresses."""
-    account_id = account_for_access_key(scope.access_key_id)
-    return Principal.root(account_id), scope.region or DEFAULT_REGION

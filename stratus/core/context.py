@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -14,6 +14,7 @@ from stratus.core.ids import partition_for_region
 from stratus.protocol.http import HttpRequest
 
 if TYPE_CHECKING:
+    from stratus.auth.identity import Credential
     from stratus.core.internal_client import InternalClient
     from stratus.runtime import Runtime
 
@@ -35,6 +36,9 @@ class RequestContext:
     secure_transport: bool = False
     request: HttpRequest | None = None  # None for calls made by another service
     source_arn: str | None = None  # the resource on whose behalf an internal call is made
+    credential: Credential | None = None  # the access key the request was signed with, if known
+    # IAM decisions taken for this request (audit/enforce): principal, action, resource, decision
+    authorization: list[dict] = field(default_factory=list)
 
     @property
     def partition(self) -> str:

@@ -73,6 +73,7 @@ class InternalClient:
         try:
             protocol = self._model.metadata.get("protocol", "json")
             validate_input(protocol, self._model.operation_model(operation), params)
+            runtime.auth.authorize(ctx, params)
             return await invoke(ctx, params)
         except ServiceError as error:
             status, error_code = error.status, error.code

@@ -7,6 +7,7 @@ The table is what CloudTrail's LookupEvents and the dashboard will read; the rin
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import sqlite3
 import threading
@@ -42,6 +43,8 @@ MIGRATIONS = [
     );
     CREATE INDEX request_log_by_time ON request_log (account_id, time);
     """,
+    # IAM decisions taken for the request (audit/enforce), as a JSON list
+    "ALTER TABLE request_log ADD COLUMN authorization TEXT;",
 ]
 
 TABLE_ROWS_KEPT = 100_000
@@ -61,6 +64,7 @@ class RequestRecord:
     request_id: str
     source_ip: str | None
     internal: bool
+    authorization: list[dict] | None = None
 
     @classmethod
     def of(
@@ -85,6 +89,7 @@ class RequestRecord:
             request_id=ctx.request_id,
             source_ip=ctx.source_ip,
             internal=internal,
+            authorization=ctx.authorization or None,
         )
 
     def as_dict(self) -> dict:
@@ -144,7 +149,16 @@ class RequestLog:
         rows = db.query(
             f"SELECT {columns} FROM request_log {where} ORDER BY id DESC LIMIT ?", (*params, limit)
         )
-        return [RequestRecord(**{**dict(row), "internal": bool(row["internal"])}) for row in reversed(rows)]
+        return [
+            RequestRecord(
+                **{
+                    **dict(row),
+                    "internal": bool(row["internal"]),
+                    "authorization": json.loads(row["authorization"]) if row["authorization"] else None,
+                }
+            )
+            for row in reversed(rows)
+        ]
 
     def clear(self) -> None:
         self._ring.clear()
@@ -153,7 +167,8 @@ class RequestLog:
 
 _INSERT = (
     "INSERT INTO request_log (time, account_id, region, service, operation, principal, status,"
-    " error_code, latency_ms, request_id, source_ip, internal) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " error_code, latency_ms, request_id, source_ip, internal, authorization)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _PRUNE = "DELETE FROM request_log WHERE id <= (SELECT MAX(id) FROM request_log) - ?"
 
@@ -173,6 +188,7 @@ def _write(execute, executemany, transaction, entries: list[RequestRecord]) -> N
             e.request_id,
             e.source_ip,
             int(e.internal),
+            json.dumps(e.authorization) if e.authorization else None,
         )
         for e in entries
     ]

@@ -6,7 +6,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from stratus.auth.credentials import credential_scope, resolve_caller
+from stratus.auth.credentials import credential_scope
+from stratus.config import DEFAULT_REGION
 from stratus.core import ids
 from stratus.core.context import RequestContext
 from stratus.core.invoke import invoke
@@ -66,13 +67,14 @@ async def handle_request(
     model = service_model(found.service)
     operation = model.operation_model(found.operation)
     scope = credential_scope(request)
-    principal, region = resolve_caller(scope)
+    auth = runtime.auth
+    principal, credential = auth.root_principal(scope.access_key_id), None
     ctx = RequestContext(
         runtime=runtime,
         service=found.service,
         operation=found.operation,
         account_id=principal.account_id,
-        region=region,
+        region=scope.region or DEFAULT_REGION,
         principal=principal,
         request_id=request_id,
         time=runtime.clock.now(),
@@ -83,6 +85,9 @@ async def handle_request(
     )
     status, error_code = 200, None
     try:
+        # Who is calling (and, with IAM on, is the signature right) comes before anything else.
+        principal, credential = auth.identify(request, scope, found.service, operation)
+        ctx.principal, ctx.credential, ctx.account_id = principal, credential, principal.account_id
         # Bad input is refused as AWS would refuse it, even by an operation not implemented yet
         # (which then answers NotImplemented from invoke()).
         if request.body.size > MAX_DOCUMENT_BODY_BYTES and not operation.has_streaming_input:
@@ -93,6 +98,7 @@ async def handle_request(
             )
         params = parse_request(found.protocol, operation, request, found.uri_params)
         validate_input(found.protocol, operation, params)
+        auth.authorize(ctx, params)
         output = await invoke(ctx, params)
         response = serialize_response(found.protocol, operation, output, request_id)
         status = response.status

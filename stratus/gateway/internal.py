@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,8 @@ async def _stratus(runtime: Runtime, request: HttpRequest, name: str, method: st
         return _clock(runtime, request, method)
     if name == "requests" and method == "GET":
         return _requests(runtime, request)
+    if name == "iam" or name.startswith("iam/"):
+        return await _iam(runtime, request, name[4:], method)
     return _error(404, "NotFound", f"no internal endpoint {method} /_stratus/{name}")
 
 
@@ -120,6 +123,42 @@ def _requests(runtime: Runtime, request: HttpRequest) -> HttpResponse:
         return _json({"requests": [entry.as_dict() for entry in rows]})
     entries = runtime.request_log.recent(limit, service=service)
     return _json({"requests": [entry.as_dict() for entry in entries]})
+
+
+async def _iam(runtime: Runtime, request: HttpRequest, name: str, method: str) -> HttpResponse:
+    """`/_stratus/iam` (mode), `/_stratus/iam/decisions`, `/_stratus/iam/policy?principal=ARN`."""
+    from stratus.auth.least_privilege import decisions_of, least_privilege_policy
+
+    if name == "":
+        if method == "POST":
+            try:
+                document = json.loads(request.body.read() or b"{}")
+                runtime.auth.set_mode(document.get("mode") if isinstance(document, dict) else None)
+            except (ValueError, TypeError):
+                return _error(400, "InvalidRequest", 'the body must be {"mode": "off" | "audit" | "enforce"}')
+            if runtime.auth.mode != "off":  # load the action database off the event loop, now
+                await asyncio.to_thread(runtime.auth.warm)
+        elif method != "GET":
+            return _error(405, "MethodNotAllowed", "use GET or POST /_stratus/iam")
+        return _json({"mode": runtime.auth.mode})
+    if method != "GET" or name not in ("decisions", "policy"):
+        return _error(404, "NotFound", f"no internal endpoint {method} /_stratus/iam/{name}")
+    principal = request.query.get("principal", [None])[0]
+    if name == "policy" and not principal:
+        return _error(400, "InvalidRequest", "give the principal's ARN: /_stratus/iam/policy?principal=ARN")
+    # Every decision still in the durable log (what survives a restart), oldest first.
+    runtime.flush_request_log()
+    records = runtime.request_log.from_table(runtime.system_db, 100_000)
+    decisions = [
+        {"time": entry.time, "request_id": entry.request_id, **decision}
+        for entry in records
+        for decision in entry.authorization or ()
+    ]
+    if principal:
+        decisions = decisions_of(decisions, principal)
+    if name == "policy":
+        return _json(least_privilege_policy(d for d in decisions))
+    return _json({"mode": runtime.auth.mode, "decisions": decisions})
 
 
 def _localstack(runtime: Runtime, name: str, method: str) -> HttpResponse:

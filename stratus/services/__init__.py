@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 # botocore service name -> "module:ProviderClass"
 PROVIDERS: dict[str, str] = {
+    "iam": "stratus.services.iam.provider:IamProvider",
     "sts": "stratus.services.sts.provider:StsProvider",
 }
 

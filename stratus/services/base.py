@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from botocore import xform_name
 
 if TYPE_CHECKING:
+    from stratus.core.context import RequestContext
     from stratus.runtime import Runtime
 
 Handler = Callable[..., Any]
@@ -41,6 +42,14 @@ class Provider:
 
     def iam_action(self, operation: str) -> str:
         return self.iam_actions.get(operation) or f"{self.iam_prefix or self.service}:{operation}"
+
+    def resource_policy(self, ctx: RequestContext, resource_arn: str) -> str | None:
+        """The resource-based policy (JSON text) attached to a resource of this service, if any.
+
+        The IAM hook (DESIGN.md §6): services with resource policies (S3 buckets, SQS queues, SNS
+        topics, Lambda functions, KMS keys, secrets) override it; the evaluator does the rest.
+        """
+        return None
 
     def on_reset(self) -> None:
         """Drop in-memory caches after the state store was wiped."""
