@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -10,6 +11,7 @@ from email.utils import parsedate_to_datetime
 MAX_SKEW_SECONDS = 15 * 60
 
 
+@functools.lru_cache(maxsize=256)  # requests signed in the same second share their timestamp
 def parse_amz_date(text: str) -> float | None:
     """Epoch seconds of an ISO 8601 basic timestamp (`20250101T000000Z`); None when malformed."""
     if len(text) != 16 or text[8] != "T" or text[15] != "Z":

@@ -15,12 +15,14 @@ sessions in `sts`); caches of what was read are dropped whenever IAM or STS chan
 
 from __future__ import annotations
 
+import functools
 import time
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from stratus.auth.credentials import CredentialScope, Principal, account_for_access_key
 from stratus.auth.identity import Credential, CredentialDirectory
-from stratus.auth.principal_policies import PrincipalPolicies, load_policies
+from stratus.auth.principal_policies import PrincipalPolicies, load_policies, reads_the_time
 from stratus.config import IAM_MODES
 
 if TYPE_CHECKING:
@@ -58,6 +60,7 @@ class Authority:
         self.generation = 0  # bumped by every identity change
         self.credentials = CredentialDirectory(runtime)
         self._policies: dict[tuple[str, str], PrincipalPolicies] = {}
+        self._decisions: dict[tuple, tuple[AuthzRequest, Decision]] = {}
         self._key_use: dict[str, float] = {}
         self._roots: dict[str, Principal] = {}
 
@@ -81,6 +84,7 @@ class Authority:
         self.generation += 1
         self.credentials.clear()
         self._policies.clear()
+        self._decisions.clear()
 
     def reset(self) -> None:
         self.invalidate()
@@ -119,8 +123,8 @@ class Authority:
     def _identify_verified(
         self, request: HttpRequest, service: str, operation: OperationModel
     ) -> tuple[Principal, Credential | None]:
-        from stratus.auth.sigv4 import read_signature, signature_error, verify_signature
-
+        lazy = _modules()
+        read_signature, signature_error = lazy.read_signature, lazy.signature_error
         info = read_signature(request, service=service)
         if info is None:
             if operation.auth_type == "none" or service in ("s3", "s3control"):
@@ -133,7 +137,7 @@ class Authority:
             if info.session_token != credential.session.session_token:
                 raise signature_error("invalid_token", service)
             self._check_session_expiry(credential, service)
-        verify_signature(
+        lazy.verify_signature(
             request, info, credential.secret, service=service, now_real=time.time(), clock=self.runtime.clock
         )
         if credential.session is None and credential.user_name:
@@ -171,9 +175,8 @@ class Authority:
         operation = (ctx.service, ctx.operation)
         if operation in SELF_AUTHORIZED or operation in NO_PERMISSION_NEEDED:
             return
-        from stratus.auth.actions import authorizations, request_condition_keys
-
-        needed = authorizations(
+        lazy = _modules()
+        needed = lazy.authorizations(
             ctx.service,
             ctx.operation,
             params,
@@ -181,7 +184,7 @@ class Authority:
             region=ctx.region,
             partition=ctx.partition,
         )
-        extra = request_condition_keys(ctx.service, ctx.operation, params)
+        extra = lazy.request_condition_keys(ctx.service, ctx.operation, params)
         for item in needed:
             self.check(ctx, item.action, item.resource, resource_account=item.resource_account, context=extra)
 
@@ -214,18 +217,10 @@ class Authority:
             resource_policy_kind=resource_policy_kind,
             principal=principal,
         )
-        deciding = next((statement for _, statement in decision.matched if statement.effect == "Deny"), None)
-        if deciding is None and decision.allowed and decision.matched:
-            deciding = decision.matched[0][1]
-        ctx.authorization.append(
-            {
-                "principal": request.principal_arn,
-                "action": action,
-                "resource": resource,
-                "decision": decision.eval_decision,
-                "statement": _statement_label(decision, deciding),
-            }
-        )
+        # Audit mode records every decision; enforce mode only its denials (what is allowed there is
+        # the policy working as written, and recording costs on the hot path).
+        if self.mode == "audit" or not decision.allowed:
+            ctx.authorization.append(_record(request, decision))
         if not decision.allowed and self.mode == "enforce":
             from stratus.auth.denial import access_denied
             from stratus.auth.evaluate import denial_message
@@ -249,25 +244,45 @@ class Authority:
         resource_policy_kind: str = "resource",
         principal: Principal | None = None,
     ) -> tuple[AuthzRequest, Decision]:
-        from stratus.auth.context_keys import global_condition_keys
-        from stratus.auth.evaluate import AuthzRequest, Decision, LabeledPolicy, evaluate
-        from stratus.auth.policy import PolicyError, cached_policy
-
+        lazy = _modules()
+        AuthzRequest, Decision, LabeledPolicy = lazy.AuthzRequest, lazy.Decision, lazy.LabeledPolicy  # noqa: N806
         principal = principal or ctx.principal
         policies = self.policies_for(ctx, principal)
-        keys = global_condition_keys(ctx, principal, policies.tags)
-        if context:
-            keys.update(context)
         if resource_policy is None:
             resource_policy = self._resource_policy(ctx, resource)
         labeled = None
         if resource_policy:
             try:
                 labeled = LabeledPolicy(
-                    cached_policy(resource_policy, resource_policy_kind), resource, "resource"
+                    lazy.cached_policy(resource_policy, resource_policy_kind), resource, "resource"
                 )
-            except PolicyError:
+            except lazy.PolicyError:
                 labeled = None
+        # The same caller doing the same thing under the same policies gets the same answer, unless
+        # a policy looks at the time: such decisions are remembered (until any IAM change).
+        cache_key = None
+        if not policies.time_dependent and (labeled is None or not reads_the_time(labeled.policy.document)):
+            cache_key = (
+                principal.arn,
+                principal.access_key_id,
+                action,
+                resource,
+                resource_account,
+                resource_policy,
+                resource_policy_kind,
+                ctx.source_ip,
+                ctx.secure_transport,
+                ctx.request is None,
+                ctx.region,
+                ctx.source_arn,
+                _hashable(context) if context else None,
+            )
+            cached = self._decisions.get(cache_key)
+            if cached is not None:
+                return cached
+        keys = lazy.global_condition_keys(ctx, principal, policies.tags)
+        if context:
+            keys.update(context)
         request = AuthzRequest(
             action=action,
             resource=resource,
@@ -278,7 +293,7 @@ class Authority:
             resource_account=resource_account,
             context=keys,
         )
-        decision = evaluate(
+        decision = lazy.evaluate(
             request,
             identity=policies.identity,
             resource_policy=labeled,
@@ -292,6 +307,10 @@ class Authority:
             decision = Decision(
                 False, "implicitDeny", "no_resource_allow", "resource-based", decision.matched, []
             )
+        if cache_key is not None:
+            if len(self._decisions) > 20_000:
+                self._decisions.clear()
+            self._decisions[cache_key] = (request, decision)
         return request, decision
 
     def policies_for(self, ctx: RequestContext, principal: Principal) -> PrincipalPolicies:
@@ -326,8 +345,51 @@ class Authority:
         return seal_message(key, authorization_document(request, decision))
 
 
+@functools.cache
+def _modules() -> SimpleNamespace:
+    """The verification and evaluation functions, imported on first use: a server with IAM off never
+    loads them (they cost ~70 ms of start-up), and the hot path does not re-import per request."""
+    from stratus.auth.actions import authorizations, request_condition_keys
+    from stratus.auth.context_keys import global_condition_keys
+    from stratus.auth.evaluate import AuthzRequest, Decision, LabeledPolicy, evaluate
+    from stratus.auth.policy import PolicyError, cached_policy
+    from stratus.auth.sigv4 import read_signature, signature_error, verify_signature
+
+    return SimpleNamespace(
+        authorizations=authorizations,
+        request_condition_keys=request_condition_keys,
+        global_condition_keys=global_condition_keys,
+        AuthzRequest=AuthzRequest,
+        Decision=Decision,
+        LabeledPolicy=LabeledPolicy,
+        evaluate=evaluate,
+        PolicyError=PolicyError,
+        cached_policy=cached_policy,
+        read_signature=read_signature,
+        signature_error=signature_error,
+        verify_signature=verify_signature,
+    )
+
+
+def _hashable(context: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in context.items()))
+
+
 def _resource_allows(decision: Decision) -> bool:
     return any(labeled.source_type == "resource" and s.effect == "Allow" for labeled, s in decision.matched)
+
+
+def _record(request: AuthzRequest, decision: Decision) -> dict:
+    deciding = next((statement for _, statement in decision.matched if statement.effect == "Deny"), None)
+    if deciding is None and decision.allowed and decision.matched:
+        deciding = decision.matched[0][1]
+    return {
+        "principal": request.principal_arn,
+        "action": request.action,
+        "resource": request.resource,
+        "decision": decision.eval_decision,
+        "statement": _statement_label(decision, deciding),
+    }
 
 
 def _statement_label(decision: Decision, statement: object | None) -> str | None:

@@ -7,6 +7,7 @@ key (cached: it is the same for every request of a key on a given day).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import re
@@ -55,6 +56,7 @@ def query_pairs(raw: str) -> list[tuple[str, str]]:
     return pairs
 
 
+@functools.lru_cache(maxsize=1024)  # the same paths come again and again
 def canonical_uri(path: str, *, s3_style: bool) -> str:
     """S3 signs the path as sent; every other service URI-encodes the normalized path once more."""
     if s3_style:

@@ -3,6 +3,7 @@ policies and principal tags, read from IAM (and the STS session) and parsed once
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -13,12 +14,23 @@ if TYPE_CHECKING:
     from stratus.runtime import Runtime
 
 
+# Condition keys whose value changes from one request to the next by itself (the time).
+TIME_KEYS = ("aws:currenttime", "aws:epochtime", "aws:multifactorauthage", "aws:tokenissuetime")
+
+
+@functools.lru_cache(maxsize=4096)
+def reads_the_time(document: str) -> bool:
+    lowered = document.lower()
+    return any(key in lowered for key in TIME_KEYS)
+
+
 @dataclass(frozen=True, slots=True)
 class PrincipalPolicies:
     identity: tuple[LabeledPolicy, ...] = ()
     boundary: LabeledPolicy | None = None
     session: tuple[LabeledPolicy, ...] | None = None  # None: not a session with session policies
     tags: dict[str, str] = field(default_factory=dict)
+    time_dependent: bool = False  # a policy reads the time: its decisions cannot be remembered
 
 
 NO_POLICIES = PrincipalPolicies()
@@ -80,4 +92,6 @@ def load_policies(
             for index, document in enumerate(credential.session.session_policies)
             if (p := _labeled(document, f"session-policy-{index + 1}", "session")) is not None
         )
-    return PrincipalPolicies(identity, boundary, session, tags)
+    every = [*identity, *([boundary] if boundary else []), *(session or ())]
+    time_dependent = any(reads_the_time(labeled.policy.document) for labeled in every)
+    return PrincipalPolicies(identity, boundary, session, tags, time_dependent)

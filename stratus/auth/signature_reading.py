@@ -100,7 +100,14 @@ def _conflicting(authorization: str, service: str | None):
 # ---- the Authorization header ---------------------------------------------------------------------
 
 
+_FAST_PREFIX = SIGV4 + " Credential="
+
+
 def _read_header(request: HttpRequest, authorization: str, service: str | None) -> SignatureInfo:
+    if authorization.startswith(_FAST_PREFIX):
+        fast = _read_header_fast(request, authorization)
+        if fast is not None:
+            return fast
     algorithm, _, rest = authorization.partition(" ")
     if algorithm == SIGV2 and error_family(service or "s3") == "s3":
         return _read_header_v2(request, rest.strip(), service)
@@ -165,6 +172,41 @@ def _read_header(request: HttpRequest, authorization: str, service: str | None) 
         signed_headers=tuple(params["SignedHeaders"].split(";")),
         signature=params["Signature"],
         credential_scope=scope,
+        content_sha256=headers.get("x-amz-content-sha256"),
+    )
+
+
+def _read_header_fast(request: HttpRequest, authorization: str) -> SignatureInfo | None:
+    """The exact form every AWS SDK writes (`AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
+    Signature=...` with a valid scope and X-Amz-Date), read without the general parser; None for
+    anything else, which then gets the general parser and its precise errors."""
+    credential, sep1, rest = authorization[len(_FAST_PREFIX) :].partition(", SignedHeaders=")
+    signed_headers, sep2, signature = rest.partition(", Signature=")
+    headers = request.headers
+    amz_date = headers.get("x-amz-date")
+    if not (sep1 and sep2 and signature and amz_date):
+        return None
+    if any(c in field for field in (credential, signed_headers, signature) for c in " ,="):
+        return None
+    parts = credential.split("/")
+    if len(parts) != 5 or not all(parts) or parts[4] != "aws4_request" or parts[1] != amz_date[:8]:
+        return None
+    signed_at = parse_amz_date(amz_date)
+    if signed_at is None:
+        return None
+    return SignatureInfo(
+        algorithm=SIGV4,
+        access_key_id=parts[0],
+        session_token=headers.get("x-amz-security-token"),
+        region=parts[2],
+        service=parts[3],
+        amz_date=amz_date,
+        signed_at=signed_at,
+        presigned=False,
+        expires_in=None,
+        signed_headers=tuple(signed_headers.split(";")),
+        signature=signature,
+        credential_scope=credential[len(parts[0]) + 1 :],
         content_sha256=headers.get("x-amz-content-sha256"),
     )
 

@@ -138,3 +138,13 @@ def test_the_cli_says_when_nothing_was_recorded(stratus_endpoint):
     )
     assert printed.returncode == 1
     assert "no decisions recorded" in printed.stderr
+
+
+def test_enforce_mode_records_its_denials(stratus_endpoint, aws_client, audited_user):
+    post_json(f"{stratus_endpoint}/_stratus/iam", {"mode": "enforce"})
+    iam = aws_client("iam", **audited_user)
+    with pytest.raises(ClientError):
+        iam.list_users()
+    aws_client("sts", **audited_user).get_caller_identity()  # needs no permission: no decision
+    decisions = get_json(f"{stratus_endpoint}/_stratus/iam/decisions")["decisions"]
+    assert [(d["action"], d["decision"]) for d in decisions] == [("iam:ListUsers", "implicitDeny")]

@@ -391,3 +391,97 @@ def test_simulate_principal_policy_agrees_with_enforcement(admin, aws_client, po
         assert error.response["Error"]["Code"] == "AccessDenied"
         enforced = "explicitDeny" if "explicit deny" in error.response["Error"]["Message"] else "implicitDeny"
     assert simulated == enforced
+
+
+# ---------------------------------------------------------------------------- STS odds and ends
+
+
+def test_an_ec2_denial_carries_an_encoded_message_that_sts_decodes(admin, aws_client):
+    keys = make_user(admin, "alice")
+    error = error_of(aws_client("ec2", **keys).describe_instances)
+    assert error.response["Error"]["Code"] == "UnauthorizedOperation"
+    message = error.response["Error"]["Message"]
+    assert message.startswith("You are not authorized to perform this operation.")
+    encoded = message.split("Encoded authorization failure message: ", 1)[1]
+    decoded = json.loads(
+        aws_client("sts").decode_authorization_message(EncodedMessage=encoded)["DecodedMessage"]
+    )
+    assert decoded["allowed"] is False
+    assert decoded["explicitDeny"] is False
+    assert decoded["context"]["action"] == "ec2:DescribeInstances"
+    assert decoded["context"]["principal"]["arn"] == f"arn:aws:iam::{ACCOUNT}:user/alice"
+    # Decoding is itself a permission, and a message not made by this server is refused.
+    assert (
+        error_of(aws_client("sts", **keys).decode_authorization_message, EncodedMessage=encoded).response[
+            "Error"
+        ]["Code"]
+        == "AccessDenied"
+    )
+    bad = error_of(aws_client("sts").decode_authorization_message, EncodedMessage="bm90LWEtbWVzc2FnZQ")
+    assert bad.response["Error"]["Code"] == "InvalidAuthorizationMessageException"
+
+
+def test_get_access_key_info_names_the_keys_account(admin, aws_client):
+    other = aws_client("iam", aws_access_key_id="111111111111", aws_secret_access_key="test")
+    other.create_user(UserName="bob")
+    key = other.create_access_key(UserName="bob")["AccessKey"]["AccessKeyId"]
+    assert aws_client("sts").get_access_key_info(AccessKeyId=key)["Account"] == "111111111111"
+
+
+def test_role_chaining_is_limited_to_one_hour(admin, aws_client):
+    admin.create_role(RoleName="first", AssumeRolePolicyDocument=trust({"AWS": ACCOUNT}))
+    admin.put_role_policy(RoleName="first", PolicyName="p", PolicyDocument=allow("sts:AssumeRole"))
+    second = admin.create_role(
+        RoleName="second", AssumeRolePolicyDocument=trust({"AWS": ACCOUNT}), MaxSessionDuration=7200
+    )
+    first = aws_client("sts").assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/first", RoleSessionName="one")
+    chained = aws_client("sts", **session_keys(first["Credentials"]))
+    error = error_of(
+        chained.assume_role, RoleArn=second["Role"]["Arn"], RoleSessionName="two", DurationSeconds=7200
+    )
+    assert "role chaining" in error.response["Error"]["Message"]
+    answer = chained.assume_role(RoleArn=second["Role"]["Arn"], RoleSessionName="two")
+    assert answer["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/second/two"
+
+
+def test_session_tags_become_principal_tags(admin, aws_client):
+    trust_with_tags = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Principal": {"AWS": ACCOUNT},
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                }
+            ],
+        }
+    )
+    arn = admin.create_role(RoleName="tagged", AssumeRolePolicyDocument=trust_with_tags)["Role"]["Arn"]
+    only_team = allow("iam:ListUsers", condition={"StringEquals": {"aws:PrincipalTag/team": "blue"}})
+    admin.put_role_policy(RoleName="tagged", PolicyName="p", PolicyDocument=only_team)
+    sts = aws_client("sts")
+    blue = sts.assume_role(RoleArn=arn, RoleSessionName="b1", Tags=[{"Key": "team", "Value": "blue"}])
+    red = sts.assume_role(RoleArn=arn, RoleSessionName="r1", Tags=[{"Key": "team", "Value": "red"}])
+    aws_client("iam", **session_keys(blue["Credentials"])).list_users()
+    assert error_of(aws_client("iam", **session_keys(red["Credentials"])).list_users)
+
+
+def test_tagging_a_session_needs_sts_tag_session_in_the_trust_policy(admin, aws_client):
+    arn = admin.create_role(RoleName="plain", AssumeRolePolicyDocument=trust({"AWS": ACCOUNT}))["Role"]["Arn"]
+    error = error_of(
+        aws_client("sts").assume_role, RoleArn=arn, RoleSessionName="t1", Tags=[{"Key": "k", "Value": "v"}]
+    )
+    assert "sts:TagSession" in error.response["Error"]["Message"]
+
+
+def test_bad_session_names_and_durations_are_refused_in_any_mode(aws_client, stratus_endpoint):
+    post_json(f"{stratus_endpoint}/_stratus/iam", {"mode": "off"})
+    sts = aws_client("sts")
+    bad_name = error_of(sts.assume_role, RoleArn=f"arn:aws:iam::{ACCOUNT}:role/r", RoleSessionName="a b")
+    assert bad_name.response["Error"]["Code"] == "ValidationError"
+    bad_arn = error_of(sts.assume_role, RoleArn="arn:aws:iam::123:user/not-a-role", RoleSessionName="ok")
+    assert bad_arn.response["Error"]["Code"] == "ValidationError"
+    # With IAM off a role IAM does not know can still be assumed (users who never create roles).
+    answer = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/anything", RoleSessionName="ok")
+    assert answer["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/anything/ok"

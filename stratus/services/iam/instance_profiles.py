@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stratus.core.context import RequestContext
-from stratus.services.iam.checks import check_name, check_tag_keys, check_tags
+from stratus.services.iam.checks import check_name, check_tags
 from stratus.services.iam.common import (
     DeleteConflict,
     EntityAlreadyExists,
@@ -19,8 +19,6 @@ from stratus.services.iam.entities import (
     drop_tags,
     entity_arn,
     find,
-    read_tags,
-    remove_tags,
     require,
     write_tags,
 )
@@ -132,27 +130,10 @@ class InstanceProfileOperations(IamMixin):
     # -- tags ------------------------------------------------------------------------------
 
     def tag_instance_profile(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        profile = require(db, INSTANCE_PROFILE, ctx.account_id, req["InstanceProfileName"])
-        pairs = check_tags(req["Tags"])
-        with db.transaction():
-            write_tags(db, ctx.account_id, "instance-profile", profile["profile_id"], pairs)
-        self.changed()
-        return {}
+        return self.tag_entity(ctx, INSTANCE_PROFILE, req["InstanceProfileName"], req["Tags"])
 
     def untag_instance_profile(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        profile = require(db, INSTANCE_PROFILE, ctx.account_id, req["InstanceProfileName"])
-        with db.transaction():
-            remove_tags(
-                db, ctx.account_id, "instance-profile", profile["profile_id"], check_tag_keys(req["TagKeys"])
-            )
-        self.changed()
-        return {}
+        return self.untag_entity(ctx, INSTANCE_PROFILE, req["InstanceProfileName"], req["TagKeys"])
 
     def list_instance_profile_tags(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        profile = require(db, INSTANCE_PROFILE, ctx.account_id, req["InstanceProfileName"])
-        return self.page(
-            read_tags(db, ctx.account_id, "instance-profile", profile["profile_id"]), req, "Tags"
-        )
+        return self.list_entity_tags(ctx, INSTANCE_PROFILE, req["InstanceProfileName"], req)

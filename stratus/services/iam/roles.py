@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from stratus.core.context import RequestContext
-from stratus.services.iam.checks import check_name, check_tag_keys, check_tags, check_trust_policy
+from stratus.services.iam.checks import check_name, check_tags, check_trust_policy
 from stratus.services.iam.common import (
     DeleteConflict,
     EntityAlreadyExists,
@@ -19,8 +19,6 @@ from stratus.services.iam.entities import (
     drop_tags,
     entity_arn,
     find,
-    read_tags,
-    remove_tags,
     require,
     write_tags,
 )
@@ -197,26 +195,13 @@ class RoleOperations(IamMixin):
     # -- tags ------------------------------------------------------------------------------
 
     def tag_role(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        role = require(db, ROLE, ctx.account_id, req["RoleName"])
-        pairs = check_tags(req["Tags"])
-        with db.transaction():
-            write_tags(db, ctx.account_id, "role", role["role_id"], pairs)
-        self.changed()
-        return {}
+        return self.tag_entity(ctx, ROLE, req["RoleName"], req["Tags"])
 
     def untag_role(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        role = require(db, ROLE, ctx.account_id, req["RoleName"])
-        with db.transaction():
-            remove_tags(db, ctx.account_id, "role", role["role_id"], check_tag_keys(req["TagKeys"]))
-        self.changed()
-        return {}
+        return self.untag_entity(ctx, ROLE, req["RoleName"], req["TagKeys"])
 
     def list_role_tags(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        role = require(db, ROLE, ctx.account_id, req["RoleName"])
-        return self.page(read_tags(db, ctx.account_id, "role", role["role_id"]), req, "Tags")
+        return self.list_entity_tags(ctx, ROLE, req["RoleName"], req)
 
     # -- permissions boundary --------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from stratus.core.context import RequestContext
 from stratus.services.iam import account_hooks
-from stratus.services.iam.checks import check_name, check_tag_keys, check_tags
+from stratus.services.iam.checks import check_name, check_tags
 from stratus.services.iam.common import (
     DeleteConflict,
     EntityAlreadyExists,
@@ -20,8 +20,6 @@ from stratus.services.iam.entities import (
     drop_tags,
     entity_arn,
     find,
-    read_tags,
-    remove_tags,
     require,
     write_tags,
 )
@@ -155,26 +153,13 @@ class UserOperations(IamMixin):
     # -- tags ------------------------------------------------------------------------------
 
     def tag_user(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        user = require(db, USER, ctx.account_id, req["UserName"])
-        pairs = check_tags(req["Tags"])
-        with db.transaction():
-            write_tags(db, ctx.account_id, "user", user["user_id"], pairs)
-        self.changed()
-        return {}
+        return self.tag_entity(ctx, USER, req["UserName"], req["Tags"])
 
     def untag_user(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        user = require(db, USER, ctx.account_id, req["UserName"])
-        with db.transaction():
-            remove_tags(db, ctx.account_id, "user", user["user_id"], check_tag_keys(req["TagKeys"]))
-        self.changed()
-        return {}
+        return self.untag_entity(ctx, USER, req["UserName"], req["TagKeys"])
 
     def list_user_tags(self, ctx: RequestContext, req: dict) -> dict:
-        db = self.db()
-        user = require(db, USER, ctx.account_id, req["UserName"])
-        return self.page(read_tags(db, ctx.account_id, "user", user["user_id"]), req, "Tags")
+        return self.list_entity_tags(ctx, USER, req["UserName"], req)
 
     # -- permissions boundary --------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from stratus.protocol.errors import ServiceError
 from stratus.services.sts import sessions
 from stratus.services.sts.sessions import Session
 
+__all__ = ["Session"]
+
 if TYPE_CHECKING:
     from stratus.core.context import RequestContext
     from stratus.store import Database

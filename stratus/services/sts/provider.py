@@ -11,7 +11,6 @@ from stratus.core.context import RequestContext
 from stratus.protocol.errors import ServiceError
 from stratus.services.base import Provider
 from stratus.services.sts import issue as sts
-from stratus.services.sts import web_identity
 
 ROLE_ARN = re.compile(r"arn:(aws[a-z-]*):iam::(\d{12}):role/(?:[\x21-\x7e]*/)?([\w+=,.@-]{1,64})")
 DEFAULT_ROLE_SESSION_SECONDS = 3600
@@ -55,12 +54,7 @@ class StsProvider(Provider):
                 ROLE_CHAINING_MAX_SECONDS,
                 "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.",
             )
-        if role is not None:
-            sts.check_duration(
-                duration,
-                role.max_session_duration,
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            )
+        _check_role_duration(role, duration)
         policies = sts.session_policies(ctx, req)
         tags, transitive = sts.session_tags(req, caller_session if chained else None)
         packed = sts.packed_policy_size(policies, tags)
@@ -76,17 +70,14 @@ class StsProvider(Provider):
         self._authorize_trust(ctx, "sts:AssumeRole", role_arn, role_account, role, context, tags, req)
         if role is not None:
             self._record_role_use(ctx, role_account, role.name)
-        session = sts.issue(
+        session = self._role_session(
             ctx,
+            role_arn,
+            role,
+            partition,
+            role_account,
+            session_name,
             duration,
-            account_id=role_account,
-            principal_type="AssumedRole",
-            arn=f"arn:{partition}:sts::{role_account}:assumed-role/{_role_name(role_arn, role)}/{session_name}",
-            user_id=f"{_role_id(role_arn, role)}:{session_name}",
-            name=_role_name(role_arn, role),
-            role_arn=role.arn if role is not None else role_arn,
-            session_name=session_name,
-            source_user_name=None,
             session_policies=policies,
             session_tags=tags,
             transitive_tag_keys=transitive,
@@ -96,17 +87,14 @@ class StsProvider(Provider):
             or (caller_session.source_identity if caller_session else None),
             chained=chained,
         )
-        output = {
-            "Credentials": sts.credentials_output(session),
-            "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
-        }
-        if packed is not None:
-            output["PackedPolicySize"] = packed
+        output = _role_output(session, packed)
         if session.source_identity:
             output["SourceIdentity"] = session.source_identity
         return output
 
     async def assume_role_with_web_identity(self, ctx: RequestContext, req: dict) -> dict:
+        from stratus.services.sts import web_identity  # loads pyjwt and cryptography: only when used
+
         role_arn, session_name = req["RoleArn"], req["RoleSessionName"]
         sts.check_name(session_name, "roleSessionName")
         identity = web_identity.read_token(req["WebIdentityToken"])
@@ -121,12 +109,7 @@ class StsProvider(Provider):
                 f"No OpenIDConnect provider found in your account for {identity.issuer}"
             )
         duration = req.get("DurationSeconds") or DEFAULT_ROLE_SESSION_SECONDS
-        if role is not None:
-            sts.check_duration(
-                duration,
-                role.max_session_duration,
-                "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            )
+        _check_role_duration(role, duration)
         policies = sts.session_policies(ctx, req)
         packed = sts.packed_policy_size(policies, {})
         host = web_identity_key_prefix(identity.issuer)
@@ -153,29 +136,35 @@ class StsProvider(Provider):
             req,
             principal=federated,
         )
-        session = sts.issue(
+        session = self._role_session(
+            ctx, role_arn, role, partition, role_account, session_name, duration, session_policies=policies
+        )
+        return {
+            **_role_output(session, packed),
+            "SubjectFromWebIdentityToken": identity.subject,
+            "Provider": provider_arn if provider else identity.issuer,
+            "Audience": identity.audience,
+        }
+
+    def _role_session(
+        self, ctx, role_arn, role, partition, role_account, session_name, duration, **fields
+    ) -> sts.Session:
+        """Issue the credentials of a session of `role` (IAM's record, or None when IAM is off and
+        does not know the role)."""
+        name = _role_name(role_arn, role)
+        return sts.issue(
             ctx,
             duration,
             account_id=role_account,
             principal_type="AssumedRole",
-            arn=f"arn:{partition}:sts::{role_account}:assumed-role/{_role_name(role_arn, role)}/{session_name}",
+            arn=f"arn:{partition}:sts::{role_account}:assumed-role/{name}/{session_name}",
             user_id=f"{_role_id(role_arn, role)}:{session_name}",
-            name=_role_name(role_arn, role),
+            name=name,
             role_arn=role.arn if role is not None else role_arn,
             session_name=session_name,
             source_user_name=None,
-            session_policies=policies,
+            **fields,
         )
-        output = {
-            "Credentials": sts.credentials_output(session),
-            "SubjectFromWebIdentityToken": identity.subject,
-            "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
-            "Provider": provider_arn if provider else identity.issuer,
-            "Audience": identity.audience,
-        }
-        if packed is not None:
-            output["PackedPolicySize"] = packed
-        return output
 
     def _role(self, ctx: RequestContext, role_arn: str):
         match = ROLE_ARN.fullmatch(role_arn)
@@ -245,14 +234,7 @@ class StsProvider(Provider):
 
     def get_session_token(self, ctx: RequestContext, req: dict) -> dict:
         principal = self._long_term_caller(ctx, "GetSessionToken")
-        is_root = principal.type == "Root"
-        duration = req.get("DurationSeconds") or (
-            ROOT_SESSION_MAX_SECONDS if is_root else USER_SESSION_DEFAULT_SECONDS
-        )
-        maximum = ROOT_SESSION_MAX_SECONDS if is_root else USER_SESSION_MAX_SECONDS
-        sts.check_duration(
-            duration, maximum, f"The requested DurationSeconds exceeds the limit of {maximum} seconds."
-        )
+        duration = _user_session_duration(principal, req)
         mfa_at = sts.check_mfa(ctx, req, principal.account_id)
         session = sts.issue(
             ctx,
@@ -275,14 +257,7 @@ class StsProvider(Provider):
         principal = self._long_term_caller(ctx, "GetFederationToken")
         name = req["Name"]
         sts.check_name(name, "name")
-        is_root = principal.type == "Root"
-        duration = req.get("DurationSeconds") or (
-            ROOT_SESSION_MAX_SECONDS if is_root else USER_SESSION_DEFAULT_SECONDS
-        )
-        maximum = ROOT_SESSION_MAX_SECONDS if is_root else USER_SESSION_MAX_SECONDS
-        sts.check_duration(
-            duration, maximum, f"The requested DurationSeconds exceeds the limit of {maximum} seconds."
-        )
+        duration = _user_session_duration(principal, req)
         policies = sts.session_policies(ctx, req)
         tags, _ = sts.session_tags(req, None)
         packed = sts.packed_policy_size(policies, tags)
@@ -334,6 +309,38 @@ class StsProvider(Provider):
         if document is None:
             raise InvalidAuthorizationMessage("The message that you attempted to decode is not valid.")
         return {"DecodedMessage": json.dumps(document, separators=(",", ":"))}
+
+
+def _check_role_duration(role, duration: int) -> None:
+    if role is not None:
+        sts.check_duration(
+            duration,
+            role.max_session_duration,
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        )
+
+
+def _user_session_duration(principal, req: dict) -> int:
+    """GetSessionToken/GetFederationToken: 12 hours by default, up to 36 (root: 1 hour)."""
+    is_root = principal.type == "Root"
+    duration = req.get("DurationSeconds") or (
+        ROOT_SESSION_MAX_SECONDS if is_root else USER_SESSION_DEFAULT_SECONDS
+    )
+    maximum = ROOT_SESSION_MAX_SECONDS if is_root else USER_SESSION_MAX_SECONDS
+    sts.check_duration(
+        duration, maximum, f"The requested DurationSeconds exceeds the limit of {maximum} seconds."
+    )
+    return duration
+
+
+def _role_output(session, packed: int | None) -> dict:
+    output = {
+        "Credentials": sts.credentials_output(session),
+        "AssumedRoleUser": {"AssumedRoleId": session.user_id, "Arn": session.arn},
+    }
+    if packed is not None:
+        output["PackedPolicySize"] = packed
+    return output
 
 
 def web_identity_key_prefix(issuer: str) -> str:
