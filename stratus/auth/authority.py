@@ -186,7 +186,10 @@ class Authority:
         )
         extra = lazy.request_condition_keys(ctx.service, ctx.operation, params)
         for item in needed:
-            self.check(ctx, item.action, item.resource, resource_account=item.resource_account, context=extra)
+            resource = item.resource
+            if resource == "*" and ctx.service == "iam" and "UserName" not in params:
+                resource = _caller_as_user(ctx)
+            self.check(ctx, item.action, resource, resource_account=item.resource_account, context=extra)
 
     def check(
         self,
@@ -369,6 +372,20 @@ def _modules() -> SimpleNamespace:
         signature_error=signature_error,
         verify_signature=verify_signature,
     )
+
+
+# IAM operations that act on the calling user when they name none (GetUser, ListAccessKeys,
+# CreateAccessKey, ChangePassword...): AWS authorizes them on the caller's own user ARN.
+def _caller_as_user(ctx: RequestContext) -> str:
+    from stratus.protocol.loader import service_model
+
+    principal = ctx.principal
+    if principal.type != "IAMUser":
+        return "*"
+    members = service_model("iam").operation_model(ctx.operation).input_shape
+    if ctx.operation == "ChangePassword" or (members is not None and "UserName" in members.members):
+        return principal.arn
+    return "*"
 
 
 def _hashable(context: dict) -> tuple:

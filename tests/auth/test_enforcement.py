@@ -485,3 +485,15 @@ def test_bad_session_names_and_durations_are_refused_in_any_mode(aws_client, str
     # With IAM off a role IAM does not know can still be assumed (users who never create roles).
     answer = sts.assume_role(RoleArn=f"arn:aws:iam::{ACCOUNT}:role/anything", RoleSessionName="ok")
     assert answer["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/anything/ok"
+
+
+def test_calls_on_oneself_are_authorized_on_the_callers_own_arn(admin, aws_client):
+    own = allow(
+        "iam:GetUser", "iam:ListAccessKeys", resource=f"arn:aws:iam::{ACCOUNT}:user/${{aws:username}}"
+    )
+    keys = make_user(admin, "alice", own)
+    iam = aws_client("iam", **keys)
+    assert iam.get_user()["User"]["UserName"] == "alice"
+    assert len(iam.list_access_keys()["AccessKeyMetadata"]) == 1
+    admin.create_user(UserName="bob")
+    assert error_of(iam.list_access_keys, UserName="bob").response["Error"]["Code"] == "AccessDenied"
