@@ -192,3 +192,46 @@ def test_reset_command_wipes_a_stratus_data_directory(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert not data_dir.exists()
+
+
+@pytest.mark.parametrize("how", ["flag", "env"])
+def test_iam_mode_from_the_flag_or_the_environment(tmp_path, how):
+    import boto3
+    from botocore.exceptions import ClientError
+
+    port = _free_port()
+    args = ["serve", "--ephemeral", "--port", str(port)] + (["--iam", "enforce"] if how == "flag" else [])
+    server = Running(args, _env(STRATUS_IAM="enforce") if how == "env" else _env())
+    try:
+        server.wait_ready()
+        endpoint = f"http://127.0.0.1:{port}"
+        with urllib.request.urlopen(f"{endpoint}/_stratus/iam", timeout=10) as response:
+            assert json.loads(response.read()) == {"mode": "enforce"}
+
+        def sts(secret: str):
+            return boto3.client(
+                "sts",
+                endpoint_url=endpoint,
+                region_name="us-east-1",
+                aws_access_key_id="test",
+                aws_secret_access_key=secret,
+            )
+
+        assert sts("test").get_caller_identity()["Arn"] == "arn:aws:iam::000000000000:root"
+        with pytest.raises(ClientError) as caught:
+            sts("wrong").get_caller_identity()
+        assert caught.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    finally:
+        assert server.stop() in CLEAN_EXIT
+
+
+def test_a_bad_iam_mode_is_refused():
+    result = subprocess.run(
+        STRATUS + ["serve", "--ephemeral"],
+        env=_env(STRATUS_IAM="strict"),
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 2
+    assert "STRATUS_IAM must be one of off, audit, enforce" in result.stderr

@@ -497,3 +497,23 @@ def test_calls_on_oneself_are_authorized_on_the_callers_own_arn(admin, aws_clien
     assert len(iam.list_access_keys()["AccessKeyMetadata"]) == 1
     admin.create_user(UserName="bob")
     assert error_of(iam.list_access_keys, UserName="bob").response["Error"]["Code"] == "AccessDenied"
+
+
+def test_an_expired_session_is_refused_even_with_iam_off(aws_client, stratus_endpoint, stratus_server):
+    credentials = aws_client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/any", RoleSessionName="s1", DurationSeconds=900
+    )["Credentials"]
+    sts = aws_client("sts", **session_keys(credentials))
+    assert sts.get_caller_identity()["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/any/s1"
+    stratus_server.advance_clock(900)
+    assert error_of(sts.get_caller_identity).response["Error"]["Code"] == "ExpiredToken"
+
+
+def test_durations_of_user_sessions(admin, aws_client):
+    keys = make_user(admin, "alice")
+    sts = aws_client("sts", **keys)
+    assert error_of(sts.get_session_token, DurationSeconds=129_601)  # botocore allows it; STS does not
+    root = aws_client("sts")
+    error = error_of(root.get_session_token, DurationSeconds=3601)
+    assert error.response["Error"]["Code"] == "ValidationError"
+    assert root.get_session_token(DurationSeconds=3600)["Credentials"]["AccessKeyId"].startswith("ASIA")
