@@ -43,14 +43,6 @@ SELF_AUTHORIZED = frozenset(
 NO_PERMISSION_NEEDED = frozenset({("sts", "GetCallerIdentity"), ("sts", "GetSessionToken")})
 # How often at most a key's GetAccessKeyLastUsed record is rewritten (a write per request is waste).
 KEY_USE_RECORD_INTERVAL = 60.0
-PRINCIPAL_TYPE_KEY = {
-    "Root": "Account",
-    "IAMUser": "User",
-    "AssumedRole": "AssumedRole",
-    "FederatedUser": "FederatedUser",
-    "WebIdentityUser": "WebIdentityUser",
-    "Anonymous": "Anonymous",
-}
 
 
 class Authority:

@@ -136,11 +136,11 @@ def sha256_hex(text: str) -> str:
 
 
 def hmac_sha256(key: bytes, message: str) -> bytes:
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).digest()
+    return hmac.digest(key, message.encode("utf-8"), "sha256")  # one-shot C path: no HMAC object
 
 
 def hmac_sha256_hex(key: bytes, message: str) -> str:
-    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, message.encode("utf-8"), "sha256").hex()
 
 
 # Derived keys by (secret, date, region, service): a handful are live at any time, and the four

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from stratus.auth.evaluate import PRINCIPAL_TYPE_VALUES
+
 if TYPE_CHECKING:
     from stratus.auth.credentials import Principal
     from stratus.core.context import RequestContext
-
-PRINCIPAL_TYPE_VALUE = {
-    "Root": "Account",
-    "IAMUser": "User",
-    "AssumedRole": "AssumedRole",
-    "FederatedUser": "FederatedUser",
-    "WebIdentityUser": "WebIdentityUser",
-    "Anonymous": "Anonymous",
-}
 
 
 def global_condition_keys(
@@ -44,8 +37,8 @@ def global_condition_keys(
             keys["aws:username"] = principal.name
         for key, value in tags.items():
             keys[f"aws:PrincipalTag/{key}"] = value
-    if principal.type in PRINCIPAL_TYPE_VALUE:
-        keys["aws:PrincipalType"] = PRINCIPAL_TYPE_VALUE[principal.type]
+    if principal.type in PRINCIPAL_TYPE_VALUES:
+        keys["aws:PrincipalType"] = PRINCIPAL_TYPE_VALUES[principal.type]
     credential = ctx.credential
     if credential is not None and credential.session is not None:
         session = credential.session

@@ -41,11 +41,13 @@ _RESOURCE_ONLY_TYPES = frozenset({SERVICE, ANONYMOUS, "WebIdentityUser", "SAMLUs
 # within the account (see module docstring, rule 6).
 _DIRECT_GRANTS = frozenset({"principal", "any", "not_principal", "service", "federated"})
 
-_PRINCIPAL_TYPE_KEY = {
+# aws:PrincipalType per principal type
+PRINCIPAL_TYPE_VALUES = {
     "Root": "Account",
     "IAMUser": "User",
     "AssumedRole": "AssumedRole",
     "FederatedUser": "FederatedUser",
+    "WebIdentityUser": "WebIdentityUser",
     "Anonymous": "Anonymous",
 }
 
@@ -101,8 +103,8 @@ def request_context(request: AuthzRequest) -> dict[str, object]:
         context.setdefault("aws:principalarn", principal_arn)
     if request.principal_account:
         context.setdefault("aws:principalaccount", request.principal_account)
-    if principal_type in _PRINCIPAL_TYPE_KEY:
-        context.setdefault("aws:principaltype", _PRINCIPAL_TYPE_KEY[principal_type])
+    if principal_type in PRINCIPAL_TYPE_VALUES:
+        context.setdefault("aws:principaltype", PRINCIPAL_TYPE_VALUES[principal_type])
     if principal_type == "IAMUser":
         context.setdefault("aws:username", request.principal_arn.rsplit("/", 1)[-1])
     return context
