@@ -53,6 +53,7 @@ class Authority:
         self.credentials = CredentialDirectory(runtime)
         self._policies: dict[tuple[str, str], PrincipalPolicies] = {}
         self._decisions: dict[tuple, tuple[AuthzRequest, Decision]] = {}
+        self._plans: dict[tuple, tuple[list, dict]] = {}
         self._key_use: dict[str, float] = {}
         self._roots: dict[str, Principal] = {}
 
@@ -167,16 +168,25 @@ class Authority:
         operation = (ctx.service, ctx.operation)
         if operation in SELF_AUTHORIZED or operation in NO_PERMISSION_NEEDED:
             return
-        lazy = _modules()
-        needed = lazy.authorizations(
-            ctx.service,
-            ctx.operation,
-            params,
-            account_id=ctx.account_id,
-            region=ctx.region,
-            partition=ctx.partition,
-        )
-        extra = lazy.request_condition_keys(ctx.service, ctx.operation, params)
+        # Small requests repeat (GetUser(UserName=...), GetQueueUrl(...)): their mapping is remembered.
+        plan_key = _small_params_key(ctx, params)
+        plan = self._plans.get(plan_key) if plan_key is not None else None
+        if plan is None:
+            lazy = _modules()
+            needed = lazy.authorizations(
+                ctx.service,
+                ctx.operation,
+                params,
+                account_id=ctx.account_id,
+                region=ctx.region,
+                partition=ctx.partition,
+            )
+            plan = (needed, lazy.request_condition_keys(ctx.service, ctx.operation, params))
+            if plan_key is not None:
+                if len(self._plans) > 10_000:
+                    self._plans.clear()
+                self._plans[plan_key] = plan
+        needed, extra = plan
         for item in needed:
             resource = item.resource
             if resource == "*" and ctx.service == "iam" and "UserName" not in params:
@@ -378,6 +388,15 @@ def _caller_as_user(ctx: RequestContext) -> str:
     if ctx.operation == "ChangePassword" or (members is not None and "UserName" in members.members):
         return principal.arn
     return "*"
+
+
+def _small_params_key(ctx: RequestContext, params: dict) -> tuple | None:
+    if len(params) > 4:
+        return None
+    for value in params.values():
+        if type(value) is not str or len(value) > 256:
+            return None
+    return (ctx.service, ctx.operation, ctx.account_id, ctx.region, *params.items())
 
 
 def _hashable(context: dict) -> tuple:

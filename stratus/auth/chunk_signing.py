@@ -22,7 +22,7 @@ import hmac
 from stratus.auth.canonical import (
     EMPTY_SHA256,
     STREAMING_SIGNED_TRAILER,
-    hmac_sha256_hex,
+    keyed_hmac_hex,
     signing_key,
 )
 from stratus.auth.signature_errors import BAD_SIGNATURE_S3, s3_error
@@ -63,7 +63,7 @@ class ChunkSignatureChain:
         self._previous = self._check(f"{self._trailer_prefix}{self._previous}\n{digest}", signature)
 
     def _check(self, string_to_sign: str, signature: str | None) -> str:
-        expected = hmac_sha256_hex(self._key, string_to_sign)
+        expected = keyed_hmac_hex(self._key, string_to_sign)
         if signature is None or not hmac.compare_digest(expected, signature):
             raise self._mismatch(string_to_sign, signature)
         return expected

@@ -40,9 +40,9 @@ _S3_NO_DATE = "AWS authentication requires a valid Date or x-amz-date header"
 _AUTH_SEPARATORS = re.compile(r"[\s,]+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every request, and frozen init costs ~1 µs more
 class SignatureInfo:
-    """What a request's signature claims. `algorithm` is SIGV4, SIGV4A or SIGV2 (see above)."""
+    """What a request's signature claims (treat as read-only). `algorithm` is SIGV4, SIGV4A or SIGV2."""
 
     algorithm: str
     access_key_id: str

@@ -35,8 +35,8 @@ from stratus.auth.canonical import (
     canonical_headers,
     canonical_query,
     canonical_uri,
-    hmac_sha256_hex,
     is_hex_sha256,
+    keyed_hmac_hex,
     sha256_hex,
     signing_key,
 )
@@ -90,7 +90,7 @@ def verify_signature(
     else:
         string_to_sign = f"{SIGV4}\n{info.amz_date}\n{info.credential_scope}\n{sha256_hex(canonical)}"
         date, region, signing_name, _ = (info.credential_scope or "///").split("/")
-        expected = hmac_sha256_hex(signing_key(secret, date, region, signing_name), string_to_sign)
+        expected = keyed_hmac_hex(signing_key(secret, date, region, signing_name), string_to_sign)
         valid = hmac.compare_digest(expected, info.signature)
     if not valid:
         raise signature_error(
