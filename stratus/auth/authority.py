@@ -22,7 +22,12 @@ from typing import TYPE_CHECKING
 
 from stratus.auth.credentials import CredentialScope, Principal, account_for_access_key
 from stratus.auth.identity import Credential, CredentialDirectory
-from stratus.auth.principal_policies import PrincipalPolicies, load_policies, reads_the_time
+from stratus.auth.principal_policies import (
+    PrincipalPolicies,
+    load_policies,
+    reads_resource_tags,
+    reads_the_time,
+)
 from stratus.config import IAM_MODES
 
 if TYPE_CHECKING:
@@ -263,6 +268,13 @@ class Authority:
                 )
             except lazy.PolicyError:
                 labeled = None
+        # aws:ResourceTag/* costs a lookup in the resource's service: done only when a policy reads it.
+        resource_tags = None
+        if resource != "*" and (
+            policies.reads_resource_tags
+            or (labeled is not None and reads_resource_tags(labeled.policy.document))
+        ):
+            resource_tags = self._resource_tags(ctx, resource)
         # The same caller doing the same thing under the same policies gets the same answer, unless
         # a policy looks at the time: such decisions are remembered (until any IAM change).
         cache_key = None
@@ -281,11 +293,17 @@ class Authority:
                 ctx.region,
                 ctx.source_arn,
                 _hashable(context) if context else None,
+                tuple(sorted(resource_tags.items())) if resource_tags else None,
             )
             cached = self._decisions.get(cache_key)
             if cached is not None:
                 return cached
         keys = lazy.global_condition_keys(ctx, principal, policies.tags)
+        if resource_tags:
+            prefix = action.split(":", 1)[0]
+            for key, value in resource_tags.items():
+                keys[f"aws:ResourceTag/{key}"] = value
+                keys[f"{prefix}:ResourceTag/{key}"] = value  # iam:ResourceTag/..., the service's own form
         if context:
             keys.update(context)
         request = AuthzRequest(
@@ -338,6 +356,10 @@ class Authority:
         if provider is None:
             return None
         return provider.resource_policy(ctx, resource)
+
+    def _resource_tags(self, ctx: RequestContext, resource: str) -> dict[str, str] | None:
+        provider = self.runtime.providers.get(ctx.service)
+        return provider.resource_tags(ctx, resource) if provider is not None else None
 
     def _sealed(self, request: AuthzRequest, decision: Decision) -> str | None:
         if self.runtime.providers.get("sts") is None:

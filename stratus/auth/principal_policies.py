@@ -24,6 +24,11 @@ def reads_the_time(document: str) -> bool:
     return any(key in lowered for key in TIME_KEYS)
 
 
+@functools.lru_cache(maxsize=4096)
+def reads_resource_tags(document: str) -> bool:
+    return "resourcetag/" in document.lower()
+
+
 @dataclass(frozen=True, slots=True)
 class PrincipalPolicies:
     identity: tuple[LabeledPolicy, ...] = ()
@@ -31,6 +36,7 @@ class PrincipalPolicies:
     session: tuple[LabeledPolicy, ...] | None = None  # None: not a session with session policies
     tags: dict[str, str] = field(default_factory=dict)
     time_dependent: bool = False  # a policy reads the time: its decisions cannot be remembered
+    reads_resource_tags: bool = False  # a policy tests aws:ResourceTag/*: the resource's tags are needed
 
 
 NO_POLICIES = PrincipalPolicies()
@@ -94,4 +100,5 @@ def load_policies(
         )
     every = [*identity, *([boundary] if boundary else []), *(session or ())]
     time_dependent = any(reads_the_time(labeled.policy.document) for labeled in every)
-    return PrincipalPolicies(identity, boundary, session, tags, time_dependent)
+    reads_tags = any(reads_resource_tags(labeled.policy.document) for labeled in every)
+    return PrincipalPolicies(identity, boundary, session, tags, time_dependent, reads_tags)

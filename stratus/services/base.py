@@ -51,5 +51,9 @@ class Provider:
         """
         return None
 
+    def resource_tags(self, ctx: RequestContext, resource_arn: str) -> dict[str, str] | None:
+        """The tags of a resource of this service (for `aws:ResourceTag/*` conditions), if any."""
+        return None
+
     def on_reset(self) -> None:
         """Drop in-memory caches after the state store was wiped."""

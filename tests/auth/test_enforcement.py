@@ -517,3 +517,25 @@ def test_durations_of_user_sessions(admin, aws_client):
     error = error_of(root.get_session_token, DurationSeconds=3601)
     assert error.response["Error"]["Code"] == "ValidationError"
     assert root.get_session_token(DurationSeconds=3600)["Credentials"]["AccessKeyId"].startswith("ASIA")
+
+
+def test_resource_tags_decide_attribute_based_access(admin, aws_client):
+    only_blue = allow("iam:GetRole", condition={"StringEquals": {"aws:ResourceTag/team": "blue"}})
+    keys = make_user(admin, "alice", only_blue)
+    for name, team in (("blue-role", "blue"), ("red-role", "red")):
+        admin.create_role(
+            RoleName=name,
+            AssumeRolePolicyDocument=trust({"AWS": ACCOUNT}),
+            Tags=[{"Key": "team", "Value": team}],
+        )
+    iam = aws_client("iam", **keys)
+    iam.get_role(RoleName="blue-role")
+    assert error_of(iam.get_role, RoleName="red-role").response["Error"]["Code"] == "AccessDenied"
+    admin.tag_role(RoleName="red-role", Tags=[{"Key": "team", "Value": "blue"}])
+    iam.get_role(RoleName="red-role")  # the new tag counts at once (no stale remembered decision)
+    service_form = allow("iam:GetUser", condition={"StringEquals": {"iam:ResourceTag/level": "low"}})
+    admin.put_user_policy(UserName="alice", PolicyName="users", PolicyDocument=service_form)
+    admin.create_user(UserName="low", Tags=[{"Key": "level", "Value": "low"}])
+    admin.create_user(UserName="high", Tags=[{"Key": "level", "Value": "high"}])
+    iam.get_user(UserName="low")
+    assert error_of(iam.get_user, UserName="high").response["Error"]["Code"] == "AccessDenied"

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.skipif(
 OWNER, OTHER = "000000000000", "111111111111"
 QUEUE_ARN = f"arn:aws:sqs:us-east-1:{OWNER}:orders"
 QUEUE_POLICIES: dict[str, str] = {}  # queue ARN -> policy document
+QUEUE_TAGS: dict[str, dict[str, str]] = {}  # queue ARN -> tags
 
 
 class FakeQueueProvider(Provider):
@@ -29,6 +30,9 @@ class FakeQueueProvider(Provider):
 
     def resource_policy(self, ctx, resource_arn: str) -> str | None:
         return QUEUE_POLICIES.get(resource_arn)
+
+    def resource_tags(self, ctx, resource_arn: str) -> dict[str, str] | None:
+        return QUEUE_TAGS.get(resource_arn)
 
     def get_queue_attributes(self, ctx, req: dict) -> dict:
         name = req["QueueUrl"].rstrip("/").rsplit("/", 1)[-1]
@@ -41,6 +45,7 @@ def queue(stratus_server, stratus_endpoint, monkeypatch):
     instances.pop("sqs", None)
     monkeypatch.setitem(PROVIDERS, "sqs", f"{__name__}:FakeQueueProvider")
     QUEUE_POLICIES.clear()
+    QUEUE_TAGS.clear()
     post_json(f"{stratus_endpoint}/_stratus/iam", {"mode": "enforce"})
     yield f"{stratus_endpoint}/{OWNER}/orders"
     QUEUE_POLICIES.clear()
@@ -121,3 +126,18 @@ def test_the_accounts_root_is_denied_only_by_an_explicit_deny(aws_client, queue)
     with pytest.raises(ClientError) as caught:
         attributes(aws_client, root, queue)
     assert caught.value.response["Error"]["Code"] == "AccessDenied"
+
+
+def test_the_resources_tags_come_from_its_service(aws_client, queue):
+    by_tag = {
+        "Effect": "Allow",
+        "Action": "sqs:GetQueueAttributes",
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:ResourceTag/env": "dev"}},
+    }
+    keys = user_keys(aws_client, OWNER, "dev", by_tag)
+    QUEUE_TAGS[QUEUE_ARN] = {"env": "prod"}
+    with pytest.raises(ClientError):
+        attributes(aws_client, keys, queue)
+    QUEUE_TAGS[QUEUE_ARN] = {"env": "dev"}  # a change in the service, not in IAM: seen at once
+    attributes(aws_client, keys, queue)

@@ -42,6 +42,11 @@ class IamProvider(
         """The iam database, migrated to this code's schema."""
         return self.runtime.state.database("iam", MIGRATIONS)
 
+    def resource_tags(self, ctx, resource_arn: str) -> dict[str, str] | None:
+        from stratus.services.iam.resource_tags import tags_of
+
+        return tags_of(self.db(), resource_arn)
+
     def changed(self) -> None:
         """Every successful change to identities, policies, keys, tags or boundaries calls this:
         authorization caches are keyed on the generation it bumps."""
