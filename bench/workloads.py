@@ -236,3 +236,93 @@ register(
         description="an IAM user's own key: with STRATUS_IAM=enforce, signature and policy checked",
     )
 )
+
+
+# --- SQS --------------------------------------------------------------------------------------
+
+MESSAGE_256 = "m" * 256
+
+
+def _queue(name: str, **attributes: str):
+    def setup(endpoint: str) -> str:
+        sqs = boto3_client("sqs", endpoint)
+        return sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+
+    return setup
+
+
+def _delete_queue(endpoint: str, queue_url: str) -> None:
+    boto3_client("sqs", endpoint).delete_queue(QueueUrl=queue_url)
+
+
+def _filled_queue(name: str, depth: int):
+    """A queue holding `depth` messages; receives use VisibilityTimeout=0 so they stay there."""
+
+    def setup(endpoint: str) -> str:
+        sqs = boto3_client("sqs", endpoint)
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        for start in range(0, depth, 10):
+            entries = [{"Id": str(i), "MessageBody": MESSAGE_256} for i in range(min(10, depth - start))]
+            sqs.send_message_batch(QueueUrl=url, Entries=entries)
+        return url
+
+    return setup
+
+
+register(
+    Workload(
+        name="sqs.SendMessage",
+        service="sqs",
+        operation="SendMessage",
+        setup=_queue("bench-send"),
+        teardown=_delete_queue,
+        params=lambda url, i: {"QueueUrl": url, "MessageBody": MESSAGE_256},
+        pool_size=2,
+        description="a 256-byte message to a standard queue (a durable write per request)",
+    )
+)
+register(
+    Workload(
+        name="sqs.SendMessageBatch",
+        service="sqs",
+        operation="SendMessageBatch",
+        setup=_queue("bench-batch"),
+        teardown=_delete_queue,
+        params=lambda url, i: {
+            "QueueUrl": url,
+            "Entries": [{"Id": str(n), "MessageBody": MESSAGE_256} for n in range(10)],
+        },
+        pool_size=2,
+        description="ten 256-byte messages per request",
+    )
+)
+for _depth in (100, 100_000):
+    register(
+        Workload(
+            name=f"sqs.ReceiveMessage-depth{_depth}",
+            service="sqs",
+            operation="ReceiveMessage",
+            setup=_filled_queue(f"bench-receive-{_depth}", _depth),
+            teardown=_delete_queue,
+            params=lambda url, i: {"QueueUrl": url, "MaxNumberOfMessages": 10, "VisibilityTimeout": 0},
+            pool_size=2,
+            description=f"ten messages per receive from a queue {_depth} deep (cost must not grow with depth)",
+        )
+    )
+register(
+    Workload(
+        name="sqs.SendMessage-fifo",
+        service="sqs",
+        operation="SendMessage",
+        setup=_queue("bench-send.fifo", FifoQueue="true", ContentBasedDeduplication="false"),
+        teardown=_delete_queue,
+        params=lambda url, i: {
+            "QueueUrl": url,
+            "MessageBody": MESSAGE_256,
+            "MessageGroupId": f"g{i % 8}",
+            "MessageDeduplicationId": f"d{i}",
+        },
+        pool_size=4096,
+        description="FIFO sends over 8 groups, each with its own deduplication id",
+    )
+)

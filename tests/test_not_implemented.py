@@ -17,7 +17,7 @@ CASES = [
     ("s3", "list_buckets", {}),  # rest-xml
     ("route53", "list_hosted_zones", {}),  # rest-xml
     ("cloudwatch", "list_metrics", {}),  # smithy-rpc-v2-cbor
-    ("sqs", "list_queues", {}),  # json (awsQueryCompatible)
+    ("sns", "list_topics", {}),  # query
     ("sesv2", "list_email_identities", {}),
 ]
 
@@ -34,27 +34,47 @@ def test_unimplemented_operation_is_an_honest_501(aws_client, service, method, k
     assert raised.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 
-def test_sqs_over_the_legacy_query_protocol_gets_a_query_error(stratus_endpoint):
+def _raw_post(endpoint: str, body: bytes, headers: dict[str, str]):
     import urllib.error
     import urllib.request
 
-    body = b"Action=ListQueues&Version=2012-11-05"
-    request = urllib.request.Request(
-        stratus_endpoint + "/",
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/sqs/aws4_request, "
-            "SignedHeaders=host, Signature=00",
-        },
-    )
+    headers = {
+        **headers,
+        "Authorization": "AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/monitoring/aws4_request, "
+        "SignedHeaders=host, Signature=00",
+    }
+    request = urllib.request.Request(endpoint + "/", data=body, method="POST", headers=headers)
     with pytest.raises(urllib.error.HTTPError) as raised:
         urllib.request.urlopen(request, timeout=10)
-    assert raised.value.code == 501
-    text = raised.value.read().decode()
+    return raised.value
+
+
+def test_query_compatible_json_names_the_query_error(stratus_endpoint):
+    """CloudWatch's JSON protocol is awsQueryCompatible: the answer carries `x-amzn-query-error`."""
+    error = _raw_post(
+        stratus_endpoint,
+        b"{}",
+        {
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "GraniteServiceVersion20100801.ListMetrics",
+            "x-amzn-query-mode": "true",
+        },
+    )
+    assert error.code == 501
+    assert error.headers["x-amzn-query-error"] == "NotImplemented;Receiver"
+    assert "Stratus does not implement cloudwatch.ListMetrics yet" in error.read().decode()
+
+
+def test_legacy_query_protocol_of_a_query_compatible_service_gets_a_query_error(stratus_endpoint):
+    error = _raw_post(
+        stratus_endpoint,
+        b"Action=ListMetrics&Version=2010-08-01",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert error.code == 501
+    text = error.read().decode()
     assert "<Code>NotImplemented</Code>" in text
-    assert "Stratus does not implement sqs.ListQueues yet" in text
+    assert "Stratus does not implement cloudwatch.ListMetrics yet" in text
 
 
 def test_s3control_is_told_apart_from_s3(stratus_endpoint):

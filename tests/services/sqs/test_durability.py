@@ -1,0 +1,143 @@
+"""A server killed with SIGKILL under concurrent sends, receives and deletes loses no acknowledged
+message, and never brings a deleted one back (the issue's durability test)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+
+import boto3
+import pytest
+from botocore.config import Config
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(os.environ.get("STRATUS_ENDPOINT")), reason="starts and kills its own servers"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start(data_dir, port) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATUS_")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stratus.cli",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    for line in process.stdout:
+        if line == "Ready.\n":
+            return process
+    raise AssertionError("the server did not start")
+
+
+def _client(port: int):
+    return boto3.client(
+        "sqs",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
+    )
+
+
+def test_kill_9_loses_no_acknowledged_message(tmp_path):
+    port = _free_port()
+    server = _start(tmp_path, port)
+    sqs = _client(port)
+    url = sqs.create_queue(QueueName="durable")["QueueUrl"]
+    sent: set[str] = set()
+    deleted: set[str] = set()  # deletes the server acknowledged
+    deleting: set[str] = set()  # deletes asked for (one cut off by the kill may or may not have happened)
+    stop = threading.Event()
+    lock = threading.Lock()
+
+    def sender(worker: int) -> None:
+        client, n = _client(port), 0
+        while not stop.is_set():
+            body = f"{worker}-{n}"
+            n += 1
+            try:
+                client.send_message(QueueUrl=url, MessageBody=body)
+            except Exception:
+                return  # the server is gone: this send was not acknowledged
+            with lock:
+                sent.add(body)
+
+    def receiver() -> None:
+        client = _client(port)
+        while not stop.is_set():
+            try:
+                messages = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+                for message in messages:
+                    with lock:
+                        deleting.add(message["Body"])
+                    client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                    with lock:
+                        deleted.add(message["Body"])
+            except Exception:
+                return
+
+    threads = [threading.Thread(target=sender, args=(i,)) for i in range(3)] + [
+        threading.Thread(target=receiver)
+    ]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(sent) > 50 and deleted, (len(sent), len(deleted))
+
+    server = _start(tmp_path, port)
+    try:
+        # Messages in flight at the kill come back once their visibility timeout has passed.
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/_stratus/clock",
+            data=json.dumps({"advance_seconds": 3600}).encode(),
+            method="POST",
+        )
+        urllib.request.urlopen(request, timeout=10).read()
+        sqs = _client(port)
+        found: list[str] = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=600).get(
+                "Messages", []
+            )
+            if not messages:
+                break
+            found += [m["Body"] for m in messages]
+        remaining = set(found)
+        assert len(found) == len(remaining), "a message came back twice"
+        assert sent - deleting <= remaining, f"lost: {sorted(sent - deleting - remaining)[:10]}"
+        assert not (deleted & remaining), f"deleted but back: {sorted(deleted & remaining)[:10]}"
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=15)
