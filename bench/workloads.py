@@ -243,10 +243,18 @@ register(
 MESSAGE_256 = "m" * 256
 
 
+def _unique(name: str) -> str:
+    """A fresh queue name per setup: SQS blocks a deleted queue's name for 60 seconds."""
+    import uuid
+
+    stem, dot, suffix = name.partition(".")
+    return f"{stem}-{uuid.uuid4().hex[:8]}{dot}{suffix}"
+
+
 def _queue(name: str, **attributes: str):
     def setup(endpoint: str) -> str:
         sqs = boto3_client("sqs", endpoint)
-        return sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        return sqs.create_queue(QueueName=_unique(name), Attributes=attributes)["QueueUrl"]
 
     return setup
 
@@ -260,7 +268,7 @@ def _filled_queue(name: str, depth: int):
 
     def setup(endpoint: str) -> str:
         sqs = boto3_client("sqs", endpoint)
-        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        url = sqs.create_queue(QueueName=_unique(name))["QueueUrl"]
         for start in range(0, depth, 10):
             entries = [{"Id": str(i), "MessageBody": MESSAGE_256} for i in range(min(10, depth - start))]
             sqs.send_message_batch(QueueUrl=url, Entries=entries)
@@ -324,5 +332,39 @@ register(
         },
         pool_size=4096,
         description="FIFO sends over 8 groups, each with its own deduplication id",
+    )
+)
+
+
+def _filled_fifo_queue(endpoint: str) -> str:
+    """A FIFO queue with 8 groups of 1,000 messages; receives use VisibilityTimeout=0."""
+    sqs = boto3_client("sqs", endpoint)
+    url = sqs.create_queue(QueueName=_unique("bench-receive.fifo"), Attributes={"FifoQueue": "true"})[
+        "QueueUrl"
+    ]
+    for start in range(0, 8000, 10):
+        entries = [
+            {
+                "Id": str(n),
+                "MessageBody": MESSAGE_256,
+                "MessageGroupId": f"g{(start + n) % 8}",
+                "MessageDeduplicationId": str(start + n),
+            }
+            for n in range(10)
+        ]
+        sqs.send_message_batch(QueueUrl=url, Entries=entries)
+    return url
+
+
+register(
+    Workload(
+        name="sqs.ReceiveMessage-fifo",
+        service="sqs",
+        operation="ReceiveMessage",
+        setup=_filled_fifo_queue,
+        teardown=_delete_queue,
+        params=lambda url, i: {"QueueUrl": url, "MaxNumberOfMessages": 10, "VisibilityTimeout": 0},
+        pool_size=2,
+        description="ten messages per receive from a FIFO queue of 8 groups, 8,000 deep",
     )
 )

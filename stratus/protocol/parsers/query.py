@@ -14,6 +14,7 @@ access; the tree is then read against the compiled input shape:
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 from botocore.model import OperationModel
@@ -213,7 +214,20 @@ def _parse(reader: _QueryReader, operation: OperationModel, request: HttpRequest
 
 
 def parse_query(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:
-    return _parse(_QUERY_READER, operation, request)
+    params = _parse(_QUERY_READER, operation, request)
+    if (
+        "QueueUrl" not in params
+        and _QUEUE_PATH.fullmatch(request.path)
+        and "QueueUrl" in operation.input_shape.members
+    ):
+        # SQS's query API names the queue by the URL the request is posted to
+        # (`POST /123456789012/orders` with Action=SendMessage...).
+        host = request.headers.get("host", "localhost")
+        params["QueueUrl"] = f"http://{host}{request.path}"
+    return params
+
+
+_QUEUE_PATH = re.compile(r"/\d{12}/[\w.-]{1,80}")
 
 
 def parse_ec2(operation: OperationModel, request: HttpRequest, uri_params: dict[str, str]) -> dict:

@@ -1,58 +1,26 @@
-"""The message operations of SQS: send, receive (with long polling), delete, change visibility, batches."""
+"""The message operations of SQS: send, receive (with long polling), delete, change visibility, batches.
+
+The batch checks and per-entry results are in batches.py."""
 
 from __future__ import annotations
 
 import json
-import re
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from stratus.core.context import RequestContext
 from stratus.protocol.errors import ServiceError
+from stratus.services.sqs import batches
 from stratus.services.sqs import message_store as store
 from stratus.services.sqs import messages as msg
 from stratus.services.sqs.common import InvalidParameterValue, MissingParameter, Queue
 from stratus.services.sqs.long_polling import QueueWaiters
 from stratus.services.sqs.queue_store import queue_by_arn, queue_from_url
+from stratus.services.sqs.receive_attempts import ReceiveAttempts
 from stratus.store import Database
 
-MAX_BATCH_ENTRIES = 10
-MAX_BATCH_BYTES = 1_048_576
-_BATCH_ENTRY_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
 _NOT_FOR_QUEUE_TYPE = "The request include parameter that is not valid for this queue type."
-_SYSTEM_ATTRIBUTE_NAMES = (
-    "SenderId",
-    "SentTimestamp",
-    "ApproximateReceiveCount",
-    "ApproximateFirstReceiveTimestamp",
-    "SequenceNumber",
-    "MessageDeduplicationId",
-    "MessageGroupId",
-    "AWSTraceHeader",
-    "DeadLetterQueueSourceArn",
-)
-
-
-class EmptyBatchRequest(ServiceError):
-    code = "EmptyBatchRequest"
-
-
-class TooManyEntriesInBatchRequest(ServiceError):
-    code = "TooManyEntriesInBatchRequest"
-
-
-class BatchEntryIdsNotDistinct(ServiceError):
-    code = "BatchEntryIdsNotDistinct"
-
-
-class InvalidBatchEntryId(ServiceError):
-    code = "InvalidBatchEntryId"
-
-
-class BatchRequestTooLong(ServiceError):
-    code = "BatchRequestTooLong"
 
 
 class MessageNotInflight(ServiceError):
@@ -72,10 +40,6 @@ class OutgoingMessage:
     dedup_id: str | None
 
 
-def _ms(seconds: float) -> str:
-    return str(int(seconds * 1000))
-
-
 class MessageOperations:
     runtime: Any
 
@@ -88,6 +52,13 @@ class MessageOperations:
         if waiters is None:
             waiters = self.__dict__["_queue_waiters"] = QueueWaiters()
         return waiters
+
+    @property
+    def receive_attempts(self) -> ReceiveAttempts:
+        attempts = self.__dict__.get("_receive_attempts")
+        if attempts is None:
+            attempts = self.__dict__["_receive_attempts"] = ReceiveAttempts()
+        return attempts
 
     def _now(self) -> float:
         return self.runtime.clock.time()
@@ -106,7 +77,7 @@ class MessageOperations:
     def send_message_batch(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         queue = queue_from_url(ctx, db, req["QueueUrl"])
-        entries = _check_batch(req.get("Entries"), "SendMessageBatchRequestEntry")
+        entries = batches.check_batch(req.get("Entries"), "SendMessageBatchRequestEntry")
         prepared: list[tuple[dict, OutgoingMessage | ServiceError]] = []
         total = 0
         for entry in entries:
@@ -117,17 +88,14 @@ class MessageOperations:
                 prepared.append((entry, outgoing))
             except ServiceError as error:
                 prepared.append((entry, error))
-        if total > MAX_BATCH_BYTES:
-            raise BatchRequestTooLong(
-                f"Batch requests cannot be longer than {MAX_BATCH_BYTES} bytes. You have sent {total} bytes."
-            )
+        batches.check_batch_size(total)
 
         def send(entry: dict, item: OutgoingMessage | ServiceError) -> dict:
             if isinstance(item, ServiceError):
                 raise item
             return self._enqueue(ctx, db, queue, item)
 
-        result = _run_batch(prepared, send)
+        result = batches.run_batch(prepared, send)
         self.queue_waiters.wake(queue.queue_id)
         return result
 
@@ -206,8 +174,12 @@ class MessageOperations:
         wait = _optional_int(req, "WaitTimeSeconds", queue.number("ReceiveMessageWaitTimeSeconds"))
         if not 0 <= wait <= 20:
             raise msg.invalid_value(wait, "WaitTimeSeconds", "Must be >= 0 and <= 20, if provided.")
-        dead_letter = _dead_letter_target(db, queue)
+        attempt_id = req.get("ReceiveRequestAttemptId")
         clock = self.runtime.clock
+        replayed = self.receive_attempts.replay(db, queue, attempt_id, clock.time(), visibility)
+        if replayed is not None:  # a FIFO retry: the same messages and receipt handles
+            return replayed
+        dead_letter = _dead_letter_target(db, queue)
         deadline = clock.time() + wait
         while True:
             now = clock.time()
@@ -225,11 +197,14 @@ class MessageOperations:
         system_names = set(req.get("AttributeNames") or ()) | set(
             req.get("MessageSystemAttributeNames") or ()
         )
-        return {
+        output = {
             "Messages": [
-                _received(queue, row, system_names, req.get("MessageAttributeNames")) for row in claimed
+                msg.received_message(queue.queue_id, row, system_names, req.get("MessageAttributeNames"))
+                for row in claimed
             ]
         }
+        self.receive_attempts.record(queue, attempt_id, now, claimed, output)
+        return output
 
     # ------------------------------------------------------------ delete
 
@@ -242,8 +217,8 @@ class MessageOperations:
     def delete_message_batch(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         queue = queue_from_url(ctx, db, req["QueueUrl"])
-        entries = _check_batch(req.get("Entries"), "DeleteMessageBatchRequestEntry")
-        return _run_batch(
+        entries = batches.check_batch(req.get("Entries"), "DeleteMessageBatchRequestEntry")
+        return batches.run_batch(
             [(entry, entry) for entry in entries],
             lambda e, _: self._delete(db, queue, e.get("ReceiptHandle")),
         )
@@ -266,8 +241,8 @@ class MessageOperations:
     def change_message_visibility_batch(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         queue = queue_from_url(ctx, db, req["QueueUrl"])
-        entries = _check_batch(req.get("Entries"), "ChangeMessageVisibilityBatchRequestEntry")
-        return _run_batch(
+        entries = batches.check_batch(req.get("Entries"), "ChangeMessageVisibilityBatchRequestEntry")
+        return batches.run_batch(
             [(entry, entry) for entry in entries],
             lambda e, _: self._change_visibility(
                 db, queue, e.get("ReceiptHandle"), e.get("VisibilityTimeout")
@@ -364,48 +339,6 @@ def _dead_letter_target(db: Database, queue: Queue) -> store.DeadLetterTarget | 
     return store.DeadLetterTarget(target, max_receive_count)
 
 
-def _received(queue: Queue, row: dict, system_names: set[str], attribute_names: list[str] | None) -> dict:
-    message: dict[str, Any] = {
-        "MessageId": row["message_id"],
-        "ReceiptHandle": msg.encode_receipt_handle(queue.queue_id, row["message_id"], row["receipt_nonce"]),
-        "MD5OfBody": row["md5_body"],
-        "Body": row["body"],
-    }
-    if system_names:
-        attributes = _system_attributes(row)
-        wanted = _SYSTEM_ATTRIBUTE_NAMES if "All" in system_names else system_names
-        selected = {name: attributes[name] for name in wanted if name in attributes}
-        if selected:
-            message["Attributes"] = selected
-    stored = json.loads(row["message_attributes"]) if row["message_attributes"] else {}
-    chosen = msg.select_attributes(msg.attributes_from_json(stored), attribute_names)
-    if chosen:
-        message["MessageAttributes"] = chosen
-        message["MD5OfMessageAttributes"] = msg.md5_of_attributes(chosen)
-    return message
-
-
-def _system_attributes(row: dict) -> dict[str, str]:
-    attributes = {
-        "SenderId": row["sender_id"],
-        "SentTimestamp": _ms(row["sent_at"]),
-        "ApproximateReceiveCount": str(row["receive_count"]),
-        "ApproximateFirstReceiveTimestamp": _ms(row["first_received_at"]),
-    }
-    optional = {
-        "MessageGroupId": row["group_id"],
-        "MessageDeduplicationId": row["dedup_id"],
-        "SequenceNumber": row["sequence_number"],
-        "DeadLetterQueueSourceArn": row["dead_letter_source_arn"],
-    }
-    attributes.update({name: value for name, value in optional.items() if value})
-    if row["system_attributes"]:
-        trace = json.loads(row["system_attributes"]).get("AWSTraceHeader")
-        if trace:
-            attributes["AWSTraceHeader"] = trace["StringValue"]
-    return attributes
-
-
 def _message_for_handle(db: Database, queue: Queue, handle: str | None, now: float) -> Any:
     """The message a receipt handle names, None if it is gone; AWS's errors for handles not to be used."""
     parts = msg.decode_receipt_handle(handle)
@@ -419,45 +352,3 @@ def _message_for_handle(db: Database, queue: Queue, handle: str | None, now: flo
     if queue.fifo and stale:
         raise msg.invalid_value(handle, "ReceiptHandle", "The receipt handle has expired.")
     return row
-
-
-def _check_batch(entries: list[dict] | None, entry_name: str) -> list[dict]:
-    entries = entries or []
-    if not entries:
-        raise EmptyBatchRequest(f"There should be at least one {entry_name} in the request.")
-    if len(entries) > MAX_BATCH_ENTRIES:
-        raise TooManyEntriesInBatchRequest(
-            f"Maximum number of entries per request are {MAX_BATCH_ENTRIES}. You have sent {len(entries)}."
-        )
-    seen: set[str] = set()
-    for entry in entries:
-        entry_id = entry.get("Id") or ""
-        if not _BATCH_ENTRY_ID.match(entry_id):
-            raise InvalidBatchEntryId(
-                "A batch entry id can only contain alphanumeric characters, hyphens and underscores. "
-                "It can be at most 80 letters long."
-            )
-        if entry_id in seen:
-            raise BatchEntryIdsNotDistinct(f"Id {entry_id} repeated.")
-        seen.add(entry_id)
-    return entries
-
-
-def _run_batch(items: list[tuple[dict, Any]], run: Callable[[dict, Any], dict]) -> dict:
-    """Each entry on its own: successes in `Successful`, AWS's errors per entry in `Failed`."""
-    successful, failed = [], []
-    for entry, item in items:
-        try:
-            result = run(entry, item)
-        except ServiceError as error:
-            failed.append(
-                {
-                    "Id": entry["Id"],
-                    "SenderFault": error.sender_fault,
-                    "Code": error.code,
-                    "Message": error.message,
-                }
-            )
-        else:
-            successful.append({"Id": entry["Id"], **result})
-    return {"Successful": successful, "Failed": failed}

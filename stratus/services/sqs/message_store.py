@@ -112,7 +112,7 @@ def claim_messages(
         claimed_seqs: set[int] = set()
         after = (-1.0, -1)  # (visible_at, seq) or (seq,) position of the page scan
         while len(claimed) < limit:
-            rows = _candidates(db, queue, now, after)
+            rows = _candidates(db, queue, now, after, blocked_groups)
             if not rows:
                 break
             for row in rows:
@@ -130,13 +130,17 @@ def claim_messages(
         return claimed
 
 
-def _candidates(db: Database, queue: Queue, now: float, after: tuple) -> list[Any]:
+def _candidates(db: Database, queue: Queue, now: float, after: tuple, blocked: set[str]) -> list[Any]:
     if queue.fifo:
-        # FIFO order is send order; `seq` alone orders the page scan.
+        # FIFO order is send order; `seq` alone orders the page scan (sqs_messages_in_order). Groups
+        # with a message in flight are left out in SQL, so a long blocked group costs nothing.
         start = after[0] if len(after) == 1 else -1
+        excluded = sorted(blocked)[:_MAX_EXCLUDED_GROUPS]
+        not_in = f" AND group_id NOT IN ({', '.join('?' * len(excluded))})" if excluded else ""
         return db.query(
-            "SELECT * FROM sqs_messages WHERE queue_id = ? AND visible_at <= ? AND seq > ? ORDER BY seq LIMIT ?",
-            (queue.queue_id, now, start, _CANDIDATE_PAGE),
+            "SELECT * FROM sqs_messages INDEXED BY sqs_messages_in_order "
+            f"WHERE queue_id = ? AND seq > ? AND visible_at <= ?{not_in} ORDER BY seq LIMIT ?",
+            (queue.queue_id, start, now, *excluded, _CANDIDATE_PAGE),
         )
     visible_after, seq_after = after
     # Uses sqs_messages_ready (queue_id, visible_at, seq): cost independent of queue depth.
@@ -145,6 +149,10 @@ def _candidates(db: Database, queue: Queue, now: float, after: tuple) -> list[An
         "AND (visible_at > ? OR (visible_at = ? AND seq > ?)) ORDER BY visible_at, seq LIMIT ?",
         (queue.queue_id, now, visible_after, visible_after, seq_after, _CANDIDATE_PAGE),
     )
+
+
+# SQLite allows 32k bound parameters; past this many blocked groups the rest are skipped in Python.
+_MAX_EXCLUDED_GROUPS = 500
 
 
 def _groups_in_flight(db: Database, queue_id: int, now: float) -> set[str]:
@@ -243,3 +251,24 @@ def delete_message(db: Database, seq: int) -> None:
 
 def set_visible_at(db: Database, seq: int, visible_at: float) -> None:
     db.execute("UPDATE sqs_messages SET visible_at = ? WHERE seq = ?", (visible_at, seq))
+
+
+# ---------------------------------------------------------------- receive attempts
+
+
+def renew_receive(
+    db: Database, queue_id: int, expected: dict[str, tuple[str, float]], visible_at: float
+) -> bool:
+    """A retried FIFO receive: if every message is still as that receive left it (`expected`: message
+    id → (receipt nonce, visible_at)), i.e. not deleted, received again or its visibility changed,
+    their visibility timeout restarts (`visible_at`) and True; otherwise nothing changes and False."""
+    with db.transaction():
+        seqs = []
+        for message_id, (nonce, was_visible_at) in expected.items():
+            row = message_by_id(db, queue_id, message_id)
+            if row is None or row["receipt_nonce"] != nonce or row["visible_at"] != was_visible_at:
+                return False
+            seqs.append(row["seq"])
+        for seq in seqs:
+            set_visible_at(db, seq, visible_at)
+        return True

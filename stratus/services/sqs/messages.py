@@ -1,14 +1,17 @@
-"""What a message is made of: body and attribute rules, sizes, AWS's MD5 digests, receipt handles."""
+"""What a message is made of: body and attribute rules, sizes, AWS's MD5 digests, receipt handles,
+and what a received message looks like."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
+import json
 import re
 import secrets
 import struct
 from dataclasses import dataclass
+from typing import Any
 
 from stratus.protocol.errors import ServiceError
 from stratus.services.sqs.common import InvalidParameterValue, MissingParameter
@@ -27,6 +30,17 @@ _DATA_TYPE = re.compile(r"^(String|Number|Binary)(\..+)?$", re.DOTALL)
 # MessageGroupId / MessageDeduplicationId: alphanumerics and punctuation, 1-128 characters
 _FIFO_ID = re.compile(r"^[A-Za-z0-9!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]{1,128}$")
 _TRANSPORT_STRING, _TRANSPORT_BINARY = 1, 2
+_SYSTEM_ATTRIBUTE_NAMES = (
+    "SenderId",
+    "SentTimestamp",
+    "ApproximateReceiveCount",
+    "ApproximateFirstReceiveTimestamp",
+    "SequenceNumber",
+    "MessageDeduplicationId",
+    "MessageGroupId",
+    "AWSTraceHeader",
+    "DeadLetterQueueSourceArn",
+)
 
 
 class InvalidMessageContents(ServiceError):
@@ -267,3 +281,55 @@ def decode_receipt_handle(handle: str | None) -> ReceiptHandle:
         raise ReceiptHandleIsInvalid(
             f'The input receipt handle "{handle}" is not a valid receipt handle.'
         ) from None
+
+
+# ---------------------------------------------------------------- as received
+
+
+def _ms(seconds: float) -> str:
+    return str(int(seconds * 1000))
+
+
+def received_message(
+    queue_id: int, row: dict, system_names: set[str], attribute_names: list[str] | None
+) -> dict:
+    """A claimed message row as ReceiveMessage returns it, with the attributes asked for."""
+    message: dict[str, Any] = {
+        "MessageId": row["message_id"],
+        "ReceiptHandle": encode_receipt_handle(queue_id, row["message_id"], row["receipt_nonce"]),
+        "MD5OfBody": row["md5_body"],
+        "Body": row["body"],
+    }
+    if system_names:
+        attributes = _system_attributes(row)
+        wanted = _SYSTEM_ATTRIBUTE_NAMES if "All" in system_names else system_names
+        selected = {name: attributes[name] for name in wanted if name in attributes}
+        if selected:
+            message["Attributes"] = selected
+    stored = json.loads(row["message_attributes"]) if row["message_attributes"] else {}
+    chosen = select_attributes(attributes_from_json(stored), attribute_names)
+    if chosen:
+        message["MessageAttributes"] = chosen
+        message["MD5OfMessageAttributes"] = md5_of_attributes(chosen)
+    return message
+
+
+def _system_attributes(row: dict) -> dict[str, str]:
+    attributes = {
+        "SenderId": row["sender_id"],
+        "SentTimestamp": _ms(row["sent_at"]),
+        "ApproximateReceiveCount": str(row["receive_count"]),
+        "ApproximateFirstReceiveTimestamp": _ms(row["first_received_at"]),
+    }
+    optional = {
+        "MessageGroupId": row["group_id"],
+        "MessageDeduplicationId": row["dedup_id"],
+        "SequenceNumber": row["sequence_number"],
+        "DeadLetterQueueSourceArn": row["dead_letter_source_arn"],
+    }
+    attributes.update({name: value for name, value in optional.items() if value})
+    if row["system_attributes"]:
+        trace = json.loads(row["system_attributes"]).get("AWSTraceHeader")
+        if trace:
+            attributes["AWSTraceHeader"] = trace["StringValue"]
+    return attributes

@@ -38,6 +38,14 @@ MAX_LIST_RESULTS = 1000
 PURGE_INTERVAL_SECONDS = 60
 
 
+class QueueDeletedRecently(ServiceError):
+    code = "QueueDeletedRecently"
+
+
+# AWS: "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+DELETED_NAME_BLOCKED_SECONDS = 60
+
+
 class QueueNameExists(ServiceError):
     # Query protocol: QueueAlreadyExists. Status from the model.
     code = "QueueNameExists"
@@ -146,6 +154,14 @@ class QueueOperations(PermissionOperations, MoveTaskOperations):
                 )
             return {"QueueUrl": queue_url(ctx, existing)}
         values = attrs.validate(db, given, queue_arn=arn, fifo=fifo, current=attrs.defaults(fifo))
+        deleted = db.query_one(
+            "SELECT deleted_at FROM sqs_deleted_queues WHERE account_id = ? AND region = ? AND name = ?",
+            (ctx.account_id, ctx.region, name),
+        )
+        if deleted is not None and _now(ctx) < deleted["deleted_at"] + DELETED_NAME_BLOCKED_SECONDS:
+            raise QueueDeletedRecently(
+                "You must wait 60 seconds after deleting a queue before you can create another with the same name."
+            )
         check_tags(tags)
         if len(tags) > MAX_TAGS:
             raise InvalidParameterValue(f"Too many tags added for queue {name}.")
@@ -208,6 +224,10 @@ class QueueOperations(PermissionOperations, MoveTaskOperations):
             for table in ("sqs_messages", "sqs_queue_tags", "sqs_deduplication", "sqs_sequence"):
                 db.execute(f"DELETE FROM {table} WHERE queue_id = ?", (queue.queue_id,))
             db.execute("DELETE FROM sqs_queues WHERE queue_id = ?", (queue.queue_id,))
+            db.execute(
+                "INSERT OR REPLACE INTO sqs_deleted_queues (account_id, region, name, deleted_at) VALUES (?, ?, ?, ?)",
+                (queue.account_id, queue.region, queue.name, _now(ctx)),
+            )
         return {}
 
     # ------------------------------------------------------------------ attributes

@@ -87,4 +87,16 @@ MIGRATIONS = [
     );
     CREATE INDEX sqs_move_tasks_by_source ON sqs_move_tasks (source_arn, started_at);
     """,
+    # FIFO receives walk a queue in send order, skipping groups with a message in flight.
+    "CREATE INDEX sqs_messages_in_order ON sqs_messages (queue_id, seq);",
+    # AWS refuses to create a queue under a name deleted less than 60 seconds ago.
+    """
+    CREATE TABLE sqs_deleted_queues (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        deleted_at REAL NOT NULL,
+        PRIMARY KEY (account_id, region, name)
+    );
+    """,
 ]

@@ -119,7 +119,7 @@ def test_queues_are_isolated_by_region(aws_client):
         other.get_queue_url(QueueName="here")
 
 
-def test_delete_queue_removes_it_and_its_tags(sqs):
+def test_delete_queue_removes_it_and_its_tags(sqs, stratus_server):
     url = sqs.create_queue(QueueName="gone", tags={"a": "b"})["QueueUrl"]
     sqs.delete_queue(QueueUrl=url)
     with pytest.raises(ClientError) as excinfo:
@@ -127,6 +127,11 @@ def test_delete_queue_removes_it_and_its_tags(sqs):
     assert error_of(excinfo)[0] == "AWS.SimpleQueueService.NonExistentQueue"
     with pytest.raises(ClientError):
         sqs.delete_queue(QueueUrl=url)
+    # The name is blocked for 60 seconds after a delete, as in AWS.
+    with pytest.raises(ClientError) as recently:
+        sqs.create_queue(QueueName="gone")
+    assert error_of(recently)[0] == "AWS.SimpleQueueService.QueueDeletedRecently"
+    stratus_server.advance_clock(60)
     url = sqs.create_queue(QueueName="gone")["QueueUrl"]
     assert "Tags" not in sqs.list_queue_tags(QueueUrl=url)
 
