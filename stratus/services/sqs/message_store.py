@@ -107,41 +107,84 @@ def claim_messages(
     """
     with db.transaction():
         remove_expired(db, queue.queue_id, now)
-        blocked_groups = _groups_in_flight(db, queue.queue_id, now) if queue.fifo else set()
+        if queue.fifo:
+            return _claim_fifo(db, queue, now, limit, visibility_timeout, dead_letter)
         claimed: list[dict[str, Any]] = []
-        claimed_seqs: set[int] = set()
-        after = (-1.0, -1)  # (visible_at, seq) or (seq,) position of the page scan
+        after = (-1.0, -1)  # (visible_at, seq) position of the page scan
         while len(claimed) < limit:
-            rows = _candidates(db, queue, now, after, blocked_groups)
+            rows = _candidates(db, queue, now, after)
             if not rows:
                 break
             for row in rows:
-                after = (row["seq"],) if queue.fifo else (row["visible_at"], row["seq"])
+                after = (row["visible_at"], row["seq"])
                 if len(claimed) >= limit:
                     break
-                if queue.fifo and not _group_head_available(db, row, blocked_groups, claimed_seqs):
-                    blocked_groups.add(row["group_id"])
-                    continue
                 if dead_letter is not None and row["receive_count"] >= dead_letter.max_receive_count:
                     _move_to_dead_letter_queue(db, queue, row, dead_letter.queue, now)
                     continue
                 claimed.append(_claim(db, row, now, visibility_timeout))
-                claimed_seqs.add(row["seq"])
         return claimed
 
 
-def _candidates(db: Database, queue: Queue, now: float, after: tuple, blocked: set[str]) -> list[Any]:
-    if queue.fifo:
-        # FIFO order is send order; `seq` alone orders the page scan (sqs_messages_in_order). Groups
-        # with a message in flight are left out in SQL, so a long blocked group costs nothing.
-        start = after[0] if len(after) == 1 else -1
-        excluded = sorted(blocked)[:_MAX_EXCLUDED_GROUPS]
-        not_in = f" AND group_id NOT IN ({', '.join('?' * len(excluded))})" if excluded else ""
-        return db.query(
-            "SELECT * FROM sqs_messages INDEXED BY sqs_messages_in_order "
-            f"WHERE queue_id = ? AND seq > ? AND visible_at <= ?{not_in} ORDER BY seq LIMIT ?",
-            (queue.queue_id, start, now, *excluded, _CANDIDATE_PAGE),
+def _claim_fifo(
+    db: Database,
+    queue: Queue,
+    now: float,
+    limit: int,
+    visibility_timeout: int,
+    dead_letter: DeadLetterTarget | None,
+) -> list[dict[str, Any]]:
+    """Visit the groups whose earliest message is receivable (oldest head first) and take messages
+    of each in order; a group whose head is in flight (or delayed) is not even visited."""
+    claimed: list[dict[str, Any]] = []
+    after = -1
+    while len(claimed) < limit:
+        heads = db.query(
+            "SELECT h.group_id, h.head_seq FROM sqs_group_heads h JOIN sqs_messages m ON m.seq = h.head_seq "
+            "WHERE h.queue_id = ? AND h.head_seq > ? AND m.visible_at <= ? ORDER BY h.head_seq LIMIT ?",
+            (queue.queue_id, after, now, _CANDIDATE_PAGE),
         )
+        if not heads:
+            break
+        for head in heads:
+            after = head["head_seq"]
+            if len(claimed) >= limit:
+                break
+            _claim_from_group(
+                db, queue, head["group_id"], now, limit, visibility_timeout, dead_letter, claimed
+            )
+    return claimed
+
+
+def _claim_from_group(
+    db: Database,
+    queue: Queue,
+    group_id: str,
+    now: float,
+    limit: int,
+    visibility_timeout: int,
+    dead_letter: DeadLetterTarget | None,
+    claimed: list[dict[str, Any]],
+) -> None:
+    last = -1
+    while len(claimed) < limit:
+        rows = db.query(
+            "SELECT * FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+            (queue.queue_id, group_id, last, limit - len(claimed)),
+        )
+        if not rows:
+            return
+        for row in rows:
+            last = row["seq"]
+            if row["visible_at"] > now:
+                return  # in flight or delayed: the rest of the group waits behind it
+            if dead_letter is not None and row["receive_count"] >= dead_letter.max_receive_count:
+                _move_to_dead_letter_queue(db, queue, row, dead_letter.queue, now)
+                continue
+            claimed.append(_claim(db, row, now, visibility_timeout))
+
+
+def _candidates(db: Database, queue: Queue, now: float, after: tuple) -> list[Any]:
     visible_after, seq_after = after
     # Uses sqs_messages_ready (queue_id, visible_at, seq): cost independent of queue depth.
     return db.query(
@@ -149,31 +192,6 @@ def _candidates(db: Database, queue: Queue, now: float, after: tuple, blocked: s
         "AND (visible_at > ? OR (visible_at = ? AND seq > ?)) ORDER BY visible_at, seq LIMIT ?",
         (queue.queue_id, now, visible_after, visible_after, seq_after, _CANDIDATE_PAGE),
     )
-
-
-# SQLite allows 32k bound parameters; past this many blocked groups the rest are skipped in Python.
-_MAX_EXCLUDED_GROUPS = 500
-
-
-def _groups_in_flight(db: Database, queue_id: int, now: float) -> set[str]:
-    rows = db.query(
-        "SELECT DISTINCT group_id FROM sqs_messages "
-        "WHERE queue_id = ? AND visible_at > ? AND received_at IS NOT NULL",
-        (queue_id, now),
-    )
-    return {row["group_id"] for row in rows}
-
-
-def _group_head_available(db: Database, row: Any, blocked: set[str], claimed_seqs: set[int]) -> bool:
-    """A FIFO message may go only if every earlier message of its group was claimed in this receive."""
-    if row["group_id"] in blocked:
-        return False
-    # More earlier messages than were claimed here means at least one of them was not.
-    earlier = db.query(
-        "SELECT seq FROM sqs_messages WHERE queue_id = ? AND group_id = ? AND seq < ? ORDER BY seq LIMIT ?",
-        (row["queue_id"], row["group_id"], row["seq"], len(claimed_seqs) + 1),
-    )
-    return all(other["seq"] in claimed_seqs for other in earlier)
 
 
 def _claim(db: Database, row: Any, now: float, visibility_timeout: int) -> dict[str, Any]:

@@ -221,7 +221,14 @@ class QueueOperations(PermissionOperations, MoveTaskOperations):
         db = self.db()
         queue = queue_from_url(ctx, db, req["QueueUrl"])
         with db.transaction():
-            for table in ("sqs_messages", "sqs_queue_tags", "sqs_deduplication", "sqs_sequence"):
+            # Group heads first: the delete trigger then has no head to recompute per message.
+            for table in (
+                "sqs_group_heads",
+                "sqs_messages",
+                "sqs_queue_tags",
+                "sqs_deduplication",
+                "sqs_sequence",
+            ):
                 db.execute(f"DELETE FROM {table} WHERE queue_id = ?", (queue.queue_id,))
             db.execute("DELETE FROM sqs_queues WHERE queue_id = ?", (queue.queue_id,))
             db.execute(
@@ -298,6 +305,7 @@ class QueueOperations(PermissionOperations, MoveTaskOperations):
                 raise PurgeQueueInProgress(
                     f"Only one PurgeQueue operation on {queue.name} is allowed every {PURGE_INTERVAL_SECONDS} seconds."
                 )
+            db.execute("DELETE FROM sqs_group_heads WHERE queue_id = ?", (queue.queue_id,))
             db.execute("DELETE FROM sqs_messages WHERE queue_id = ?", (queue.queue_id,))
             db.execute("UPDATE sqs_queues SET purge_started_at = ? WHERE queue_id = ?", (now, queue.queue_id))
         return {}

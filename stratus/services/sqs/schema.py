@@ -87,8 +87,6 @@ MIGRATIONS = [
     );
     CREATE INDEX sqs_move_tasks_by_source ON sqs_move_tasks (source_arn, started_at);
     """,
-    # FIFO receives walk a queue in send order, skipping groups with a message in flight.
-    "CREATE INDEX sqs_messages_in_order ON sqs_messages (queue_id, seq);",
     # AWS refuses to create a queue under a name deleted less than 60 seconds ago.
     """
     CREATE TABLE sqs_deleted_queues (
@@ -98,5 +96,32 @@ MIGRATIONS = [
         deleted_at REAL NOT NULL,
         PRIMARY KEY (account_id, region, name)
     );
+    """,
+    # The head (earliest message) of every message group, kept by triggers on every insert and
+    # delete, so a FIFO receive visits group heads in order instead of walking the whole queue (a
+    # long group whose head is in flight costs nothing). Triggers are SQLite's syntax here; the
+    # PostgreSQL backend will need its own form of these two.
+    """
+    CREATE TABLE sqs_group_heads (
+        queue_id INTEGER NOT NULL,
+        group_id TEXT NOT NULL,
+        head_seq INTEGER,
+        PRIMARY KEY (queue_id, group_id)
+    );
+    CREATE INDEX sqs_group_heads_in_order ON sqs_group_heads (queue_id, head_seq);
+    CREATE INDEX sqs_deduplication_by_expiry ON sqs_deduplication (queue_id, expires_at);
+    INSERT INTO sqs_group_heads (queue_id, group_id, head_seq)
+        SELECT queue_id, group_id, MIN(seq) FROM sqs_messages WHERE group_id IS NOT NULL GROUP BY queue_id, group_id;
+    CREATE TRIGGER sqs_group_head_on_insert AFTER INSERT ON sqs_messages WHEN NEW.group_id IS NOT NULL
+    BEGIN
+        INSERT OR IGNORE INTO sqs_group_heads (queue_id, group_id, head_seq) VALUES (NEW.queue_id, NEW.group_id, NEW.seq);
+    END;
+    CREATE TRIGGER sqs_group_head_on_delete AFTER DELETE ON sqs_messages WHEN OLD.group_id IS NOT NULL
+    BEGIN
+        UPDATE sqs_group_heads SET head_seq = (
+            SELECT MIN(seq) FROM sqs_messages WHERE queue_id = OLD.queue_id AND group_id = OLD.group_id
+        ) WHERE queue_id = OLD.queue_id AND group_id = OLD.group_id AND head_seq = OLD.seq;
+        DELETE FROM sqs_group_heads WHERE queue_id = OLD.queue_id AND group_id = OLD.group_id AND head_seq IS NULL;
+    END;
     """,
 ]
