@@ -1,13 +1,6 @@
 """STS GetCallerIdentity through the whole pipeline, from boto3 and the AWS CLI."""
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-import pytest
 
 
 def test_get_caller_identity_is_the_default_account_root(aws_client):
@@ -36,33 +29,8 @@ def test_region_does_not_change_the_identity(aws_client):
     assert sts.get_caller_identity()["Account"] == "000000000000"
 
 
-def _aws_cli() -> str | None:
-    beside_python = Path(sys.executable).with_name("aws")
-    if beside_python.exists():
-        return str(beside_python)
-    return shutil.which("aws")
-
-
-def test_aws_cli_get_caller_identity(stratus_endpoint, tmp_path):
-    cli = _aws_cli()
-    if cli is None:
-        pytest.skip("the AWS CLI is not installed")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-    }
-    result = subprocess.run(
-        [cli, "--endpoint-url", stratus_endpoint, "sts", "get-caller-identity", "--output", "json"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
+def test_aws_cli_get_caller_identity(aws_cli):
+    result = aws_cli("sts", "get-caller-identity")
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == {
         "UserId": "000000000000",

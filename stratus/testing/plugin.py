@@ -70,3 +70,36 @@ def aws_client(stratus_endpoint, _boto3_session) -> Callable[..., object]:
         return _boto3_session.client(service, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def aws_cli(stratus_endpoint, tmp_path):
+    """`aws_cli("sqs", "list-queues")` → the AWS CLI's CompletedProcess, run against the test endpoint
+    with test credentials, us-east-1 and JSON output, in an empty HOME (no user config leaks in).
+    Pass `access_key=`/`secret=` to act as someone else. Skips the test if the CLI is not installed."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    beside_python = Path(sys.executable).with_name("aws")
+    cli = str(beside_python) if beside_python.exists() else shutil.which("aws")
+    if cli is None:
+        pytest.skip("the AWS CLI is not installed")
+
+    def run(
+        *args: str, access_key: str = TEST_ACCESS_KEY, secret: str = TEST_SECRET_KEY
+    ) -> subprocess.CompletedProcess:
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "HOME": str(tmp_path),
+            "AWS_ACCESS_KEY_ID": access_key,
+            "AWS_SECRET_ACCESS_KEY": secret,
+            "AWS_DEFAULT_REGION": TEST_REGION,
+            "AWS_CONFIG_FILE": str(tmp_path / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
+        }
+        command = [cli, "--endpoint-url", stratus_endpoint, "--output", "json", *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+
+    return run

@@ -7,17 +7,9 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
+from .support import error_of
+
 ACCOUNT = "000000000000"
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
 
 
 def attributes(sqs, url: str, *names: str) -> dict:

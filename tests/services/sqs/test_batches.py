@@ -5,24 +5,7 @@ import hashlib
 import pytest
 from botocore.exceptions import ClientError
 
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
-@pytest.fixture
-def queue_url(sqs):
-    return sqs.create_queue(QueueName="work")["QueueUrl"]
-
-
-def receive_all(sqs, url):
-    return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+from .support import error_of, receive_all
 
 
 def test_send_batch_with_a_failing_entry(sqs, queue_url):

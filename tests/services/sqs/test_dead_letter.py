@@ -2,13 +2,6 @@
 
 import json
 
-import pytest
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
-
 
 def arn_of(sqs, url):
     return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

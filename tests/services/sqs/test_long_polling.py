@@ -3,18 +3,6 @@
 import threading
 import time
 
-import pytest
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
-@pytest.fixture
-def queue_url(sqs):
-    return sqs.create_queue(QueueName="work")["QueueUrl"]
-
 
 def receive_in_thread(sqs, url, **kwargs):
     outcome: dict = {}

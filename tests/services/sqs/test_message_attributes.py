@@ -5,6 +5,8 @@ from botocore.exceptions import ClientError
 
 from stratus.services.sqs.messages import md5_of_attributes
 
+from .support import error_of
+
 # Published digests of the algorithm (npm aws-md5-of-message-attributes, matching AWS's answers).
 STRING = {"attribName1": {"DataType": "String", "StringValue": "attribValue 1"}}
 NUMBER = {
@@ -14,21 +16,6 @@ NUMBER = {
     }
 }
 BINARY = {"binaryAttribute": {"DataType": "Binary", "BinaryValue": b"Hello binary world!"}}
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
-@pytest.fixture
-def queue_url(sqs):
-    return sqs.create_queue(QueueName="work")["QueueUrl"]
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,8 @@
 
 import hashlib
 import json
-import os
-import shutil
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 from urllib.parse import urlencode
 from xml.etree import ElementTree
 
@@ -99,35 +94,9 @@ def test_query_send_to_a_missing_queue_is_non_existent_queue(stratus_endpoint, i
     assert "<Type>Sender</Type>" in text
 
 
-def _aws_cli() -> str | None:
-    beside_python = Path(sys.executable).with_name("aws")
-    if beside_python.exists():
-        return str(beside_python)
-    return shutil.which("aws")
-
-
-def test_aws_cli_create_send_receive_delete(stratus_endpoint, tmp_path):
-    cli = _aws_cli()
-    if cli is None:
-        pytest.skip("the AWS CLI is not installed")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-    }
-
+def test_aws_cli_create_send_receive_delete(aws_cli):
     def aws(*args: str) -> dict:
-        result = subprocess.run(
-            [cli, "--endpoint-url", stratus_endpoint, "sqs", *args, "--output", "json"],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+        result = aws_cli("sqs", *args)
         assert result.returncode == 0, result.stderr
         return json.loads(result.stdout) if result.stdout.strip() else {}
 

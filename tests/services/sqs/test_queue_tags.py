@@ -5,17 +5,9 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
+from .support import error_of
+
 ACCOUNT = "000000000000"
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
 
 
 def test_tags_at_creation_and_listing(sqs):

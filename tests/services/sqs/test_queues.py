@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
+from .support import error_of
+
 ACCOUNT = "000000000000"
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
 
 
 def test_create_queue_returns_a_url_that_get_queue_url_finds(sqs, stratus_endpoint):
@@ -209,33 +196,9 @@ def test_query_protocol_create_queue_and_missing_queue(stratus_endpoint):
     assert "<Code>AWS.SimpleQueueService.NonExistentQueue</Code>" in text
 
 
-def _aws_cli() -> str | None:
-    beside_python = Path(sys.executable).with_name("aws")
-    return str(beside_python) if beside_python.exists() else shutil.which("aws")
-
-
-def test_aws_cli_creates_and_lists_queues(stratus_endpoint, tmp_path):
-    cli = _aws_cli()
-    if cli is None:
-        pytest.skip("the AWS CLI is not installed")
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-    }
-
-    def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [cli, "--endpoint-url", stratus_endpoint, "--output", "json", "sqs", *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
+def test_aws_cli_creates_and_lists_queues(aws_cli):
+    def run(*args: str):
+        return aws_cli("sqs", *args)
 
     created = run("create-queue", "--queue-name", "cli-q", "--attributes", "DelaySeconds=5")
     assert created.returncode == 0, created.stderr

@@ -5,11 +5,6 @@ from botocore.exceptions import ClientError
 
 
 @pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
-@pytest.fixture
 def fifo_url(sqs):
     url = sqs.create_queue(QueueName="attempts.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     for i in range(3):

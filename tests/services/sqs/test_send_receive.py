@@ -5,20 +5,7 @@ import hashlib
 import pytest
 from botocore.exceptions import ClientError
 
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-@pytest.fixture
-def sqs(aws_client):
-    return aws_client("sqs")
-
-
-@pytest.fixture
-def queue_url(sqs):
-    return sqs.create_queue(QueueName="work")["QueueUrl"]
+from .support import error_of
 
 
 def test_send_receive_delete(sqs, queue_url):
