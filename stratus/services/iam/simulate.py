@@ -203,7 +203,6 @@ def _result(action: str, resource: str, decision, boundary) -> dict:
         "EvalDecision": decision.eval_decision,
         "MatchedStatements": matched,
         "MissingContextValues": list(decision.missing_context_values),
-        "EvalDecisionDetails": {},
         "OrganizationsDecisionDetail": {"AllowedByOrganizations": True},
     }
     if boundary is not None:
