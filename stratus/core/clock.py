@@ -49,14 +49,18 @@ class Clock:
             raise ValueError("the clock only moves forward")
         self._offset += seconds
         self._history.append((_time.time(), self._offset))
-        waiters, self._advanced = self._advanced, []
-        for event in waiters:
-            event.set()
+        self._wake_sleepers()
         return self.time()
 
     def reset(self) -> None:
         self._offset = 0.0
         self._history.clear()
+        self._wake_sleepers()  # their deadlines moved: let them measure again
+
+    def _wake_sleepers(self) -> None:
+        waiters, self._advanced = self._advanced, []
+        for event in waiters:
+            event.set()
 
     async def sleep(self, seconds: float) -> None:
         """Sleep `seconds` of emulated time; returns early if the clock is advanced meanwhile."""
@@ -70,11 +74,13 @@ class Clock:
                 return
             event = asyncio.Event()
             self._advanced.append(event)
+            waiter = asyncio.ensure_future(event.wait())
             try:
-                await asyncio.wait_for(event.wait(), timeout=remaining)
-            except TimeoutError:
-                pass
+                # asyncio.wait, not wait_for: wait_for (3.11) can swallow a cancellation that arrives
+                # as the event is set, and the sleeper would then sleep on, holding up its canceller.
+                await asyncio.wait({waiter}, timeout=remaining)
             finally:
+                waiter.cancel()
                 if event in self._advanced:
                     self._advanced.remove(event)
 
