@@ -6,9 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -17,42 +14,12 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from stratus.testing.process import free_port, start_server
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(bool(os.environ.get("STRATUS_ENDPOINT")), reason="starts and kills its own servers"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start(data_dir, port) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATUS_")}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "stratus.cli",
-            "serve",
-            "--data-dir",
-            str(data_dir),
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-    )
-    for line in process.stdout:
-        if line == "Ready.\n":
-            return process
-    raise AssertionError("the server did not start")
 
 
 def _client(port: int):
@@ -67,8 +34,8 @@ def _client(port: int):
 
 
 def test_kill_9_loses_no_acknowledged_message(tmp_path):
-    port = _free_port()
-    server = _start(tmp_path, port)
+    port = free_port()
+    server = start_server(tmp_path, port)
     sqs = _client(port)
     url = sqs.create_queue(QueueName="durable")["QueueUrl"]
     sent: set[str] = set()
@@ -116,7 +83,7 @@ def test_kill_9_loses_no_acknowledged_message(tmp_path):
         thread.join(timeout=10)
     assert len(sent) > 50 and deleted, (len(sent), len(deleted))
 
-    server = _start(tmp_path, port)
+    server = start_server(tmp_path, port)
     try:
         # Messages in flight at the kill come back once their visibility timeout has passed.
         request = urllib.request.Request(

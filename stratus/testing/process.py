@@ -1,0 +1,43 @@
+"""`stratus serve` as a separate process on a data directory, for tests that kill and restart it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int) -> subprocess.Popen:
+    """Start `stratus serve` on `data_dir` and return once it printed `Ready.`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATUS_")}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "stratus.cli",
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line == "Ready.\n":
+            return process
+    raise AssertionError("the server did not start")
