@@ -368,3 +368,42 @@ register(
         description="ten messages per receive from a FIFO queue of 8 groups, 8,000 deep",
     )
 )
+
+
+def _topic_with_queues(count: int):
+    """A topic with `count` SQS subscriptions; the state is (topic ARN, queue URLs)."""
+
+    def setup(endpoint: str) -> tuple[str, list[str]]:
+        sns, sqs = boto3_client("sns", endpoint), boto3_client("sqs", endpoint)
+        topic_arn = sns.create_topic(Name=_unique("bench-topic"))["TopicArn"]
+        urls = []
+        for _ in range(count):
+            url = sqs.create_queue(QueueName=_unique("bench-fanout"))["QueueUrl"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+            urls.append(url)
+        return topic_arn, urls
+
+    return setup
+
+
+def _delete_topic_and_queues(endpoint: str, state: tuple[str, list[str]]) -> None:
+    topic_arn, urls = state
+    boto3_client("sns", endpoint).delete_topic(TopicArn=topic_arn)
+    for url in urls:
+        _delete_queue(endpoint, url)
+
+
+for _subscriptions in (1, 10):
+    register(
+        Workload(
+            name=f"sns.Publish-{_subscriptions}sub",
+            service="sns",
+            operation="Publish",
+            setup=_topic_with_queues(_subscriptions),
+            teardown=_delete_topic_and_queues,
+            params=lambda state, i: {"TopicArn": state[0], "Message": MESSAGE_256},
+            pool_size=2,
+            description=f"a 256-byte message to a topic with {_subscriptions} SQS subscription(s)",
+        )
+    )

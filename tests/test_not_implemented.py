@@ -17,7 +17,7 @@ CASES = [
     ("s3", "list_buckets", {}),  # rest-xml
     ("route53", "list_hosted_zones", {}),  # rest-xml
     ("cloudwatch", "list_metrics", {}),  # smithy-rpc-v2-cbor
-    ("sns", "list_topics", {}),  # query
+    ("cloudformation", "list_stacks", {}),  # query
     ("sesv2", "list_email_identities", {}),
 ]
 

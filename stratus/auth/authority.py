@@ -46,6 +46,9 @@ SELF_AUTHORIZED = frozenset(
 # Operations AWS answers without any permission ("No permissions are required"), even under an
 # explicit deny.
 NO_PERMISSION_NEEDED = frozenset({("sts", "GetCallerIdentity"), ("sts", "GetSessionToken")})
+# Operations AWS takes unsigned: the links SNS mails out (SubscribeURL, UnsubscribeURL). The provider
+# decides what an anonymous caller may do (a token, AuthenticateOnUnsubscribe).
+ANONYMOUS_LINKS = frozenset({("sns", "ConfirmSubscription"), ("sns", "Unsubscribe")})
 # How often at most a key's GetAccessKeyLastUsed record is rewritten (a write per request is waste).
 KEY_USE_RECORD_INTERVAL = 60.0
 
@@ -125,7 +128,11 @@ class Authority:
         read_signature, signature_error = lazy.read_signature, lazy.signature_error
         info = read_signature(request, service=service)
         if info is None:
-            if operation.auth_type == "none" or service in ("s3", "s3control"):
+            if (
+                operation.auth_type == "none"
+                or service in ("s3", "s3control")
+                or (service, operation.name) in ANONYMOUS_LINKS
+            ):
                 return Principal.anonymous(account_for_access_key(None)), None
             raise signature_error("missing", service)
         credential = self.credentials.lookup(info.access_key_id)
@@ -172,6 +179,8 @@ class Authority:
             return
         operation = (ctx.service, ctx.operation)
         if operation in SELF_AUTHORIZED or operation in NO_PERMISSION_NEEDED:
+            return
+        if operation in ANONYMOUS_LINKS and ctx.principal.type == "Anonymous":
             return
         # Small requests repeat (GetUser(UserName=...), GetQueueUrl(...)): their mapping is remembered.
         plan_key = _small_params_key(ctx, params)

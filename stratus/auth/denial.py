@@ -16,6 +16,9 @@ from stratus.protocol.loader import service_model
 SEAL_KEY_SETTING = "authorization-message-key"
 
 
+OWN_DENIAL_CODES = {"sns": "AuthorizationError"}
+
+
 class AccessDenied(ServiceError):
     code = "AccessDenied"
     status = 403
@@ -29,6 +32,9 @@ def access_denied(service: str, message: str, *, encoded_message: str | None = N
         if encoded_message:
             text += f" User: {message.split('User: ', 1)[-1]} Encoded authorization failure message: {encoded_message}"
         return ServiceError(text, code="UnauthorizedOperation", status=403)
+    # Services whose model names their own code for a denial (SNS: AuthorizationError).
+    if service in OWN_DENIAL_CODES:
+        return AccessDenied(message, code=OWN_DENIAL_CODES[service])
     # Query-compatible JSON services (SQS) keep their query code, AccessDenied.
     if protocol in ("json", "rest-json", "smithy-rpc-v2-cbor") and not model.is_query_compatible:
         return AccessDenied(message, code="AccessDeniedException")

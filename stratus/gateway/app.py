@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("stratus.gateway")
 
 STREAM_CHUNK = 64 * 1024
-_INTERNAL_PREFIXES = ("/_stratus/", "/_localstack/", "/moto-api/")
+# ... and SNS's signing certificates, served where AWS serves them (`/SimpleNotificationService-<id>.pem`)
+_INTERNAL_PREFIXES = ("/_stratus/", "/_localstack/", "/moto-api/", "/SimpleNotificationService-")
 
 
 class StratusApp:

@@ -40,6 +40,11 @@ async def handle(runtime: Runtime, request: HttpRequest) -> HttpResponse | None:
         return await _stratus(runtime, request, path[len("/_stratus/") :].rstrip("/"), method)
     if path.startswith("/_localstack/"):
         return _localstack(runtime, path[len("/_localstack/") :].rstrip("/"), method)
+    if path.startswith("/SimpleNotificationService-") and method == "GET":
+        from stratus.services.sns import internal_api
+
+        if internal_api.is_certificate_path(path):
+            return internal_api.certificate(runtime, path)
     if path.rstrip("/") == "/moto-api/reset":
         if method != "POST":
             return _error(405, "MethodNotAllowed", "use POST /moto-api/reset")
@@ -60,6 +65,10 @@ async def _stratus(runtime: Runtime, request: HttpRequest, name: str, method: st
         return _clock(runtime, request, method)
     if name == "requests" and method == "GET":
         return _requests(runtime, request)
+    if name.startswith("sns/"):
+        from stratus.services.sns import internal_api
+
+        return internal_api.handle(runtime, request, name[4:], method)
     if name == "iam" or name.startswith("iam/"):
         return await _iam(runtime, request, name[4:], method)
     return _error(404, "NotFound", f"no internal endpoint {method} /_stratus/{name}")

@@ -52,20 +52,20 @@ def test_without_a_service_principal_the_caller_is_kept(runtime):
 
 
 def test_unimplemented_operation_raises_not_implemented(runtime):
-    client = _context(runtime).aws("sns", principal="events.amazonaws.com")
+    client = _context(runtime).aws("cloudformation", principal="events.amazonaws.com")
     with pytest.raises(NotImplementedOperation) as raised:
-        asyncio.run(client.publish(TopicArn="arn:aws:sns:us-east-1:111122223333:t", Message="hi"))
-    assert raised.value.message == "Stratus does not implement sns.Publish yet"
+        asyncio.run(client.describe_stacks(StackName="stack"))
+    assert raised.value.message == "Stratus does not implement cloudformation.DescribeStacks yet"
     [entry] = runtime.request_log.recent()
     assert entry.error_code == "NotImplemented" and entry.status == 501
 
 
 def test_input_is_validated_as_for_an_external_request(runtime):
-    client = _context(runtime).aws("sns", principal="events.amazonaws.com")
+    client = _context(runtime).aws("cloudformation", principal="events.amazonaws.com")
     with pytest.raises(ServiceError) as raised:
-        asyncio.run(client.publish(TopicArn="arn:aws:sns:us-east-1:111122223333:t"))  # Message is required
+        asyncio.run(client.create_stack())  # StackName is required
     assert raised.value.status == 400
-    assert "message" in raised.value.message.lower()
+    assert "stackname" in raised.value.message.lower()
 
 
 def test_unknown_operation_is_an_attribute_error(runtime):

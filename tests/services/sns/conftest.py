@@ -1,0 +1,18 @@
+"""Fixtures shared by the SNS tests: clients, a fresh standard topic, a queue subscribed to it."""
+
+import pytest
+
+
+@pytest.fixture
+def sns(aws_client):
+    return aws_client("sns")
+
+
+@pytest.fixture
+def sqs(aws_client):
+    return aws_client("sqs")
+
+
+@pytest.fixture
+def topic_arn(sns):
+    return sns.create_topic(Name="events")["TopicArn"]

@@ -1,0 +1,88 @@
+"""An acknowledged publish is delivered even when the server is killed with SIGKILL before it
+delivered it: the deliveries are outbox rows written with the publish (the issue's durability test)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+import time
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from stratus.testing.process import free_port, start_server
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(bool(os.environ.get("STRATUS_ENDPOINT")), reason="starts and kills its own servers"),
+]
+
+
+def _client(service: str, port: int):
+    return boto3.client(
+        service,
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
+    )
+
+
+def test_kill_9_loses_no_acknowledged_publish(tmp_path):
+    port = free_port()
+    server = start_server(tmp_path, port)
+    sns, sqs = _client("sns", port), _client("sqs", port)
+    topic_arn = sns.create_topic(Name="durable")["TopicArn"]
+    queues = []
+    for name in ("first", "second"):
+        url = sqs.create_queue(QueueName=name)["QueueUrl"]
+        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
+        queues.append(url)
+    acknowledged: set[str] = set()
+    stop, lock = threading.Event(), threading.Lock()
+
+    def publisher(worker: int) -> None:
+        client, n = _client("sns", port), 0
+        while not stop.is_set():
+            try:
+                message_id = client.publish(TopicArn=topic_arn, Message=f"{worker}-{n}")["MessageId"]
+            except Exception:
+                return  # the server is gone: not acknowledged
+            n += 1
+            with lock:
+                acknowledged.add(message_id)
+
+    threads = [threading.Thread(target=publisher, args=(i,)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    time.sleep(1.5)
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(acknowledged) > 50, len(acknowledged)
+
+    server = start_server(tmp_path, port)
+    try:
+        sqs = _client("sqs", port)
+        for url in queues:
+            delivered: set[str] = set()
+            deadline = time.time() + 30
+            while not acknowledged <= delivered and time.time() < deadline:
+                messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get(
+                    "Messages", []
+                )
+                for message in messages:
+                    delivered.add(json.loads(message["Body"])["MessageId"])
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            missing = acknowledged - delivered
+            assert not missing, f"{len(missing)} acknowledged publishes never reached {url}"
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=15)
