@@ -379,7 +379,9 @@ def _topic_with_queues(count: int):
         urls = []
         for _ in range(count):
             url = sqs.create_queue(QueueName=_unique("bench-fanout"))["QueueUrl"]
-            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
             sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
             urls.append(url)
         return topic_arn, urls

@@ -7,6 +7,7 @@ calling service principal, and returns the output dict or raises the ServiceErro
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -42,7 +43,7 @@ class InternalClient:
         self._account_id = account_id
         self._source_arn = source_arn
         self._model = service_model(service)
-        self._operations = {_snake(name): name for name in self._model.operation_names}
+        self._operations = _operations_by_method(service)
 
     def __getattr__(self, name: str) -> Callable[..., Awaitable[dict]]:
         operation = self._operations.get(name)
@@ -82,7 +83,9 @@ class InternalClient:
             runtime.request_log.record(RequestRecord.of(ctx, status, error_code, started, internal=True))
 
 
-def _snake(name: str) -> str:
+@functools.cache
+def _operations_by_method(service: str) -> dict[str, str]:
+    """{"send_message": "SendMessage", ...}: built once per service, as clients are made per call."""
     from botocore import xform_name
 
-    return xform_name(name)
+    return {xform_name(name): name for name in service_model(service).operation_names}

@@ -15,6 +15,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def client(service: str, port: int):
+    """A boto3 client for the server on `port` that fails fast (no retries) once it is gone."""
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        service,
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
+    )
+
+
 def start_server(data_dir: Path, port: int) -> subprocess.Popen:
     """Start `stratus serve` on `data_dir` and return once it printed `Ready.`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("STRATUS_")}

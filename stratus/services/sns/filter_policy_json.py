@@ -146,6 +146,8 @@ class Reader:
         self.pos += 1
         name = self._string_body("name")
         c = self._skip_space()
+        if c == "":
+            self._fail("Unexpected end-of-input within/between Object entries")
         if c != ":":
             self._unexpected(c, "was expecting a colon to separate field name and value")
         self.pos += 1

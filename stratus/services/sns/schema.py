@@ -150,6 +150,14 @@ MIGRATIONS = [
         PRIMARY KEY (account_id, region, phone_number)
     );
 
+    CREATE TABLE sns_sms_opt_ins (             -- the latest OptInPhoneNumber (one per 30 days)
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        phone_number TEXT NOT NULL,
+        opted_in_at REAL NOT NULL,
+        PRIMARY KEY (account_id, region, phone_number)
+    );
+
     CREATE TABLE sns_sandbox_numbers (
         account_id TEXT NOT NULL,
         region TEXT NOT NULL,

@@ -89,7 +89,7 @@ def opt_out(db: Database, account_id: str, region: str, phone_number: str, at: f
 
 def sms_attributes(db: Database, account_id: str, region: str) -> dict:
     """The account's SMS settings in the region, as GetSMSAttributes answers them (defaults included)."""
-    return {**DEFAULT_SMS_ATTRIBUTES, **_settings(db, account_id, region)["attributes"]}
+    return {**DEFAULT_SMS_ATTRIBUTES, **_settings(db, account_id, region)}
 
 
 # ---------------------------------------------------------------------- storage
@@ -99,24 +99,19 @@ def _plus(number: str) -> str:
     return number if number.startswith("+") else f"+{number}"
 
 
-def _settings(db: Database, account_id: str, region: str) -> dict:
-    """The sns_sms_attributes document: {"attributes": {...}, "opt_ins": {number: epoch seconds}}.
-
-    The last opt-in of each number lives here (pruned after 30 days) because the opt-out table only
-    records opted-out numbers.
-    """
+def _settings(db: Database, account_id: str, region: str) -> dict[str, str]:
+    """The SMS attributes that were set (SetSMSAttributes)."""
     row = db.query_one(
         "SELECT attributes FROM sns_sms_attributes WHERE account_id = ? AND region = ?", (account_id, region)
     )
-    document = json.loads(row["attributes"]) if row else {}
-    return {"attributes": document.get("attributes", {}), "opt_ins": document.get("opt_ins", {})}
+    return json.loads(row["attributes"]) if row else {}
 
 
-def _save_settings(db: Database, account_id: str, region: str, document: dict) -> None:
+def _save_settings(db: Database, account_id: str, region: str, attributes: dict[str, str]) -> None:
     db.execute(
         "INSERT INTO sns_sms_attributes (account_id, region, attributes) VALUES (?, ?, ?)"
         " ON CONFLICT (account_id, region) DO UPDATE SET attributes = excluded.attributes",
-        (account_id, region, json.dumps(document)),
+        (account_id, region, json.dumps(attributes)),
     )
 
 
@@ -205,13 +200,13 @@ class SmsOperations:
             await _check_report_bucket(ctx, given["UsageReportS3Bucket"])
         db = self.db()
         with db.transaction():  # no await from here on: the writer connection is shared
-            document = _settings(db, ctx.account_id, ctx.region)
+            attributes = _settings(db, ctx.account_id, ctx.region)
             for name, value in given.items():
                 if value == "":
-                    document["attributes"].pop(name, None)
+                    attributes.pop(name, None)
                 else:
-                    document["attributes"][name] = value
-            _save_settings(db, ctx.account_id, ctx.region, document)
+                    attributes[name] = value
+            _save_settings(db, ctx.account_id, ctx.region, attributes)
         return {}
 
     def get_sms_attributes(self, ctx: RequestContext, req: dict) -> dict:
@@ -246,21 +241,21 @@ class SmsOperations:
         with db.transaction():
             if not is_opted_out(db, ctx.account_id, ctx.region, number):
                 return {}  # nothing to opt in
-            document = _settings(db, ctx.account_id, ctx.region)
-            last = document["opt_ins"].get(number)
-            if last is not None and at - last < OPT_IN_INTERVAL_SECONDS:
+            last = db.query_one(
+                "SELECT opted_in_at FROM sns_sms_opt_ins WHERE account_id = ? AND region = ? AND phone_number = ?",
+                (ctx.account_id, ctx.region, number),
+            )
+            if last is not None and at - last["opted_in_at"] < OPT_IN_INTERVAL_SECONDS:
                 raise invalid("Cannot opt in right now, latest opt in is too recent")
             db.execute(
                 "DELETE FROM sns_opted_out_numbers WHERE account_id = ? AND region = ? AND phone_number = ?",
                 (ctx.account_id, ctx.region, number),
             )
-            document["opt_ins"] = {
-                other: when
-                for other, when in document["opt_ins"].items()
-                if at - when < OPT_IN_INTERVAL_SECONDS
-            }
-            document["opt_ins"][number] = at
-            _save_settings(db, ctx.account_id, ctx.region, document)
+            db.execute(
+                "INSERT OR REPLACE INTO sns_sms_opt_ins (account_id, region, phone_number, opted_in_at) "
+                "VALUES (?, ?, ?, ?)",
+                (ctx.account_id, ctx.region, number, at),
+            )
         return {}
 
     def list_origination_numbers(self, ctx: RequestContext, req: dict) -> dict:

@@ -72,11 +72,13 @@ def enqueue_confirmation(
     )
 
 
-def _needs_confirmation(topic: Topic, protocol: str, endpoint: str) -> bool:
+def _needs_confirmation(topic: Topic, protocol: str, endpoint: str, caller_account: str) -> bool:
+    """HTTP/S and email always; an AWS endpoint of another account than the topic's unless its own
+    account subscribes it (the endpoint's owner then asked for it)."""
     if protocol not in CONFIRMED_IN_ACCOUNT:
         return True
     owner = endpoint_account(protocol, endpoint)
-    return owner is not None and owner != topic.account_id
+    return owner is not None and owner != topic.account_id and owner != caller_account
 
 
 def _list_entry(row) -> dict:
@@ -143,7 +145,7 @@ class SubscriptionOperations:
         attributes: dict[str, str],
         at: float,
     ) -> Subscription:
-        pending = _needs_confirmation(topic, protocol, endpoint)
+        pending = _needs_confirmation(topic, protocol, endpoint, ctx.account_id)
         arn = f"{topic.arn}:{uuid.uuid4()}"
         token = _new_token() if pending else None
         attributes = {**attributes, "SubscriptionPrincipal": ctx.principal.arn}

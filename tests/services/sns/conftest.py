@@ -1,4 +1,4 @@
-"""Fixtures shared by the SNS tests: clients, a fresh standard topic, a queue subscribed to it."""
+"""Fixtures shared by the SNS tests: clients, a fresh standard topic, a GCM platform application."""
 
 import pytest
 
@@ -16,3 +16,10 @@ def sqs(aws_client):
 @pytest.fixture
 def topic_arn(sns):
     return sns.create_topic(Name="events")["TopicArn"]
+
+
+@pytest.fixture
+def gcm_app(sns) -> str:
+    return sns.create_platform_application(
+        Name="mobile", Platform="GCM", Attributes={"PlatformCredential": "server-key"}
+    )["PlatformApplicationArn"]

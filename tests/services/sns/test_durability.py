@@ -9,11 +9,12 @@ import signal
 import threading
 import time
 
-import boto3
 import pytest
-from botocore.config import Config
 
+from stratus.testing.process import client as new_client
 from stratus.testing.process import free_port, start_server
+
+from .support import subscribe_queue
 
 pytestmark = [
     pytest.mark.slow,
@@ -21,33 +22,17 @@ pytestmark = [
 ]
 
 
-def _client(service: str, port: int):
-    return boto3.client(
-        service,
-        endpoint_url=f"http://127.0.0.1:{port}",
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
-    )
-
-
 def test_kill_9_loses_no_acknowledged_publish(tmp_path):
     port = free_port()
     server = start_server(tmp_path, port)
-    sns, sqs = _client("sns", port), _client("sqs", port)
+    sns, sqs = new_client("sns", port), new_client("sqs", port)
     topic_arn = sns.create_topic(Name="durable")["TopicArn"]
-    queues = []
-    for name in ("first", "second"):
-        url = sqs.create_queue(QueueName=name)["QueueUrl"]
-        arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=arn)
-        queues.append(url)
+    queues = [subscribe_queue(sns, sqs, topic_arn, name)[0] for name in ("first", "second")]
     acknowledged: set[str] = set()
     stop, lock = threading.Event(), threading.Lock()
 
     def publisher(worker: int) -> None:
-        client, n = _client("sns", port), 0
+        client, n = new_client("sns", port), 0
         while not stop.is_set():
             try:
                 message_id = client.publish(TopicArn=topic_arn, Message=f"{worker}-{n}")["MessageId"]
@@ -70,7 +55,7 @@ def test_kill_9_loses_no_acknowledged_publish(tmp_path):
 
     server = start_server(tmp_path, port)
     try:
-        sqs = _client("sqs", port)
+        sqs = new_client("sqs", port)
         for url in queues:
             delivered: set[str] = set()
             deadline = time.time() + 30

@@ -12,7 +12,6 @@ absence is asserted with a short poll only after a later, matching message has a
 import base64
 import json
 import re
-import time
 import urllib.request
 
 import pytest
@@ -20,6 +19,8 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
+
+from .support import assert_empty, envelopes, messages_of, receive, string_value, subscribe_queue
 
 ENVELOPE_FIELDS = {
     "Type",
@@ -33,52 +34,16 @@ ENVELOPE_FIELDS = {
     "UnsubscribeURL",
 }
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+# One attribute of each data type, as published (and as raw delivery passes them on).
+ATTRIBUTES = {
+    "store": {"DataType": "String", "StringValue": "example_corp"},
+    "price": {"DataType": "Number", "StringValue": "99.12"},
+    "thumbnail": {"DataType": "Binary", "BinaryValue": b"\x02\x03\x04"},
+    "interests": {"DataType": "String.Array", "StringValue": '["rugby", "soccer"]'},
+}
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def subscribe_queue(sns, sqs, topic_arn: str, name: str, **attributes: str) -> tuple[str, str]:
-    """Create a queue, subscribe it to the topic; (queue URL, subscription ARN)."""
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    subscription_arn = sns.subscribe(
-        TopicArn=topic_arn,
-        Protocol="sqs",
-        Endpoint=queue_arn,
-        Attributes=attributes,
-        ReturnSubscriptionArn=True,
-    )["SubscriptionArn"]
-    return url, subscription_arn
-
-
-def receive(sqs, url: str, count: int, timeout: float = 15.0) -> list[dict]:
-    """Long-poll until `count` messages have arrived (each deleted once read), or the timeout."""
-    messages: list[dict] = []
-    deadline = time.monotonic() + timeout
-    while len(messages) < count and time.monotonic() < deadline:
-        batch = sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=5,
-            MessageAttributeNames=["All"],
-            MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        for message in batch:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        messages.extend(batch)
-    assert len(messages) == count, f"expected {count} messages, got {[m['Body'] for m in messages]}"
-    return messages
-
-
-def envelopes(sqs, url: str, count: int) -> list[dict]:
-    return [json.loads(message["Body"]) for message in receive(sqs, url, count)]
-
-
-def assert_empty(sqs, url: str) -> None:
-    """Nothing more arrives (call only after a later message has been received from the same topic)."""
-    late = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
-    assert late == [], f"unexpected messages: {[m['Body'] for m in late]}"
 
 
 def fetch(url: str) -> tuple[int, bytes]:
@@ -135,15 +100,7 @@ def test_envelope_without_subject_or_attributes(sns, sqs, topic_arn):
 def test_envelope_with_subject_and_attributes(sns, sqs, topic_arn):
     url, _ = subscribe_queue(sns, sqs, topic_arn, "detailed")
     sns.publish(
-        TopicArn=topic_arn,
-        Message="with extras",
-        Subject="Order shipped",
-        MessageAttributes={
-            "store": {"DataType": "String", "StringValue": "example_corp"},
-            "price": {"DataType": "Number", "StringValue": "99.12"},
-            "thumbnail": {"DataType": "Binary", "BinaryValue": b"\x02\x03\x04"},
-            "interests": {"DataType": "String.Array", "StringValue": '["rugby", "soccer"]'},
-        },
+        TopicArn=topic_arn, Message="with extras", Subject="Order shipped", MessageAttributes=ATTRIBUTES
     )
     (envelope,) = envelopes(sqs, url, 1)
     assert set(envelope) == ENVELOPE_FIELDS | {"Subject", "MessageAttributes"}
@@ -179,7 +136,7 @@ def test_messages_published_before_subscribing_are_not_delivered(sns, sqs, topic
     sns.publish(TopicArn=topic_arn, Message="too early")
     url, _ = subscribe_queue(sns, sqs, topic_arn, "late-comer")
     sns.publish(TopicArn=topic_arn, Message="in time")
-    assert [e["Message"] for e in envelopes(sqs, url, 1)] == ["in time"]
+    assert messages_of(sqs, url, 1) == ["in time"]
     assert_empty(sqs, url)
 
 
@@ -230,7 +187,7 @@ def test_unsubscribe_url_cancels_the_subscription(sns, sqs, topic_arn):
     assert leaving_arn not in [s["SubscriptionArn"] for s in sns.list_subscriptions()["Subscriptions"]]
 
     sns.publish(TopicArn=topic_arn, Message="after")
-    assert [e["Message"] for e in envelopes(sqs, staying_url, 1)] == ["after"]
+    assert messages_of(sqs, staying_url, 1) == ["after"]
     assert_empty(sqs, leaving_url)
 
 
@@ -243,21 +200,11 @@ def test_raw_delivery_sends_the_message_and_attributes_as_is(sns, sqs, topic_arn
         TopicArn=topic_arn,
         Message='{"not": "wrapped"}',
         Subject="ignored by raw delivery",
-        MessageAttributes={
-            "store": {"DataType": "String", "StringValue": "example_corp"},
-            "price": {"DataType": "Number", "StringValue": "99.12"},
-            "thumbnail": {"DataType": "Binary", "BinaryValue": b"\x02\x03\x04"},
-            "interests": {"DataType": "String.Array", "StringValue": '["rugby", "soccer"]'},
-        },
+        MessageAttributes=ATTRIBUTES,
     )
     (message,) = receive(sqs, url, 1)
     assert message["Body"] == '{"not": "wrapped"}'
-    assert message["MessageAttributes"] == {
-        "store": {"DataType": "String", "StringValue": "example_corp"},
-        "price": {"DataType": "Number", "StringValue": "99.12"},
-        "thumbnail": {"DataType": "Binary", "BinaryValue": b"\x02\x03\x04"},
-        "interests": {"DataType": "String.Array", "StringValue": '["rugby", "soccer"]'},
-    }
+    assert message["MessageAttributes"] == ATTRIBUTES
 
 
 def test_raw_delivery_without_attributes(sns, sqs, topic_arn):
@@ -315,7 +262,7 @@ def test_message_structure_json_falls_back_to_default(sns, sqs, topic_arn):
         Message=json.dumps({"default": "fallback", "sqs": {"a": 1}}),
         MessageStructure="json",
     )
-    assert sorted(e["Message"] for e in envelopes(sqs, url, 2)) == ["fallback", "plain"]
+    assert sorted(messages_of(sqs, url, 2)) == ["fallback", "plain"]
 
 
 def test_message_structure_json_with_raw_delivery(sns, sqs, topic_arn):
@@ -332,19 +279,21 @@ def published(sns, topic_arn: str, message: str, **attributes: dict) -> None:
     sns.publish(TopicArn=topic_arn, Message=message, MessageAttributes=attributes)
 
 
-def text(value: str, data_type: str = "String") -> dict:
-    return {"DataType": data_type, "StringValue": value}
-
-
 def test_attribute_filter_policy_with_exact_and_numeric_matches(sns, sqs, topic_arn):
     policy = {"store": ["example_corp"], "price": [{"numeric": [">=", 100]}]}
     url, _ = subscribe_queue(sns, sqs, topic_arn, "filtered", FilterPolicy=json.dumps(policy))
     everything_url, _ = subscribe_queue(sns, sqs, topic_arn, "unfiltered")
-    published(sns, topic_arn, "other store", store=text("other_corp"), price=text("150", "Number"))
-    published(sns, topic_arn, "too cheap", store=text("example_corp"), price=text("99.5", "Number"))
+    published(
+        sns, topic_arn, "other store", store=string_value("other_corp"), price=string_value("150", "Number")
+    )
+    published(
+        sns, topic_arn, "too cheap", store=string_value("example_corp"), price=string_value("99.5", "Number")
+    )
     published(sns, topic_arn, "no attributes")
-    published(sns, topic_arn, "match", store=text("example_corp"), price=text("100", "Number"))
-    assert [e["Message"] for e in envelopes(sqs, url, 1)] == ["match"]
+    published(
+        sns, topic_arn, "match", store=string_value("example_corp"), price=string_value("100", "Number")
+    )
+    assert messages_of(sqs, url, 1) == ["match"]
     # the filter is per subscription: the unfiltered queue gets everything
     assert len(envelopes(sqs, everything_url, 4)) == 4
     assert_empty(sqs, url)
@@ -353,19 +302,19 @@ def test_attribute_filter_policy_with_exact_and_numeric_matches(sns, sqs, topic_
 def test_attribute_filter_policy_with_prefix_and_anything_but(sns, sqs, topic_arn):
     policy = {"event": [{"prefix": "order-"}], "color": [{"anything-but": ["red"]}]}
     url, _ = subscribe_queue(sns, sqs, topic_arn, "prefixed", FilterPolicy=json.dumps(policy))
-    published(sns, topic_arn, "wrong prefix", event=text("invoice-paid"), color=text("blue"))
-    published(sns, topic_arn, "excluded color", event=text("order-placed"), color=text("red"))
-    published(sns, topic_arn, "match", event=text("order-placed"), color=text("blue"))
-    assert [e["Message"] for e in envelopes(sqs, url, 1)] == ["match"]
+    published(sns, topic_arn, "wrong prefix", event=string_value("invoice-paid"), color=string_value("blue"))
+    published(sns, topic_arn, "excluded color", event=string_value("order-placed"), color=string_value("red"))
+    published(sns, topic_arn, "match", event=string_value("order-placed"), color=string_value("blue"))
+    assert messages_of(sqs, url, 1) == ["match"]
     assert_empty(sqs, url)
 
 
 def test_filter_policy_matches_any_element_of_a_string_array(sns, sqs, topic_arn):
     policy = {"interests": ["rugby"]}
     url, _ = subscribe_queue(sns, sqs, topic_arn, "interested", FilterPolicy=json.dumps(policy))
-    published(sns, topic_arn, "tennis only", interests=text('["tennis", "golf"]', "String.Array"))
-    published(sns, topic_arn, "match", interests=text('["soccer", "rugby"]', "String.Array"))
-    assert [e["Message"] for e in envelopes(sqs, url, 1)] == ["match"]
+    published(sns, topic_arn, "tennis only", interests=string_value('["tennis", "golf"]', "String.Array"))
+    published(sns, topic_arn, "match", interests=string_value('["soccer", "rugby"]', "String.Array"))
+    assert messages_of(sqs, url, 1) == ["match"]
     assert_empty(sqs, url)
 
 
@@ -378,10 +327,10 @@ def test_message_body_filter_policy(sns, sqs, topic_arn):
     sns.publish(TopicArn=topic_arn, Message=json.dumps({"order": {"status": "paid", "total": 5}}))
     sns.publish(TopicArn=topic_arn, Message="not json at all")
     # attributes are not looked at when the scope is the body
-    published(sns, topic_arn, json.dumps({"customer": "x"}), status=text("paid"))
+    published(sns, topic_arn, json.dumps({"customer": "x"}), status=string_value("paid"))
     matching = json.dumps({"order": {"status": "paid", "total": 50}, "id": 7})
     sns.publish(TopicArn=topic_arn, Message=matching)
-    assert [e["Message"] for e in envelopes(sqs, url, 1)] == [matching]
+    assert messages_of(sqs, url, 1) == [matching]
     assert_empty(sqs, url)
 
 
@@ -394,8 +343,8 @@ def test_filter_policy_with_raw_delivery(sns, sqs, topic_arn):
         RawMessageDelivery="true",
         FilterPolicy=json.dumps({"kind": ["keep"]}),
     )
-    published(sns, topic_arn, "dropped", kind=text("drop"))
-    published(sns, topic_arn, "kept", kind=text("keep"))
+    published(sns, topic_arn, "dropped", kind=string_value("drop"))
+    published(sns, topic_arn, "kept", kind=string_value("keep"))
     (message,) = receive(sqs, url, 1)
     assert message["Body"] == "kept"
     assert message["MessageAttributes"] == {"kind": {"DataType": "String", "StringValue": "keep"}}

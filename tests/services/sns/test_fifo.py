@@ -7,11 +7,12 @@ left blocked by a message in flight.
 
 import hashlib
 import json
-import time
 import uuid
 
 import pytest
 from botocore.exceptions import ClientError
+
+from .support import assert_empty, error_of, fifo_topic, messages_of, queue_arn, receive, subscribe_queue
 
 DEDUPLICATION_WINDOW = 300  # seconds
 FIFO_ENVELOPE_FIELDS = {
@@ -23,58 +24,6 @@ FIFO_ENVELOPE_FIELDS = {
     "Timestamp",
     "UnsubscribeURL",
 }
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def fifo_topic(sns, name: str = "orders.fifo", **attributes: str) -> str:
-    return sns.create_topic(Name=name, Attributes={"FifoTopic": "true", **attributes})["TopicArn"]
-
-
-def subscribe_queue(sns, sqs, topic_arn: str, name: str, queue_attributes=None, **attributes: str) -> str:
-    """Create a queue (FIFO when its name ends in .fifo), subscribe it; returns the queue URL."""
-    queue_attributes = dict(queue_attributes or {})
-    if name.endswith(".fifo"):
-        queue_attributes["FifoQueue"] = "true"
-    url = sqs.create_queue(QueueName=name, Attributes=queue_attributes)["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes=attributes)
-    return url
-
-
-def queue_arn_of(sqs, url: str) -> str:
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-
-
-def receive(sqs, url: str, count: int, timeout: float = 15.0) -> list[dict]:
-    """Long-poll until `count` messages have arrived, in arrival order; each is deleted once read."""
-    messages: list[dict] = []
-    deadline = time.monotonic() + timeout
-    while len(messages) < count and time.monotonic() < deadline:
-        batch = sqs.receive_message(
-            QueueUrl=url,
-            MaxNumberOfMessages=10,
-            WaitTimeSeconds=5,
-            MessageAttributeNames=["All"],
-            MessageSystemAttributeNames=["All"],
-        ).get("Messages", [])
-        for message in batch:
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
-        messages.extend(batch)
-    assert len(messages) == count, f"expected {count} messages, got {[m['Body'] for m in messages]}"
-    return messages
-
-
-def messages_of(sqs, url: str, count: int) -> list[str]:
-    return [json.loads(message["Body"])["Message"] for message in receive(sqs, url, count)]
-
-
-def assert_empty(sqs, url: str) -> None:
-    late = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])
-    assert late == [], f"unexpected messages: {[m['Body'] for m in late]}"
 
 
 # ---------------------------------------------------------------- publishing
@@ -143,9 +92,8 @@ def test_publish_batch_requires_deduplication_ids_without_content_based_deduplic
 
 
 def test_a_fifo_queue_cannot_subscribe_to_a_standard_topic(sns, sqs, topic_arn):
-    url = sqs.create_queue(QueueName="jobs.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     with pytest.raises(ClientError) as excinfo:
-        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn_of(sqs, url))
+        sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn(sqs, "jobs.fifo"))
     assert error_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to "
@@ -155,7 +103,7 @@ def test_a_fifo_queue_cannot_subscribe_to_a_standard_topic(sns, sqs, topic_arn):
 
 def test_a_standard_queue_receives_from_a_fifo_topic_without_the_group(sns, sqs):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "standard-listener")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "standard-listener")
     published = sns.publish(
         TopicArn=topic_arn, Message="hello", MessageGroupId="g", MessageDeduplicationId="d"
     )
@@ -172,7 +120,7 @@ def test_a_standard_queue_receives_from_a_fifo_topic_without_the_group(sns, sqs)
 
 def test_sqs_message_carries_the_group_deduplication_id_and_envelope(sns, sqs):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "listener.fifo")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "listener.fifo")
     published = sns.publish(
         TopicArn=topic_arn, Message="order 1", MessageGroupId="customer-7", MessageDeduplicationId="order-1"
     )
@@ -192,7 +140,7 @@ def test_sqs_message_carries_the_group_deduplication_id_and_envelope(sns, sqs):
 
 def test_fifo_envelope_with_subject_and_attributes(sns, sqs):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "detailed.fifo")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "detailed.fifo")
     sns.publish(
         TopicArn=topic_arn,
         Message="order 2",
@@ -209,7 +157,7 @@ def test_fifo_envelope_with_subject_and_attributes(sns, sqs):
 
 def test_raw_delivery_to_a_fifo_queue(sns, sqs):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "raw.fifo", RawMessageDelivery="true")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "raw.fifo", RawMessageDelivery="true")
     sns.publish(
         TopicArn=topic_arn,
         Message='{"order": 3}',
@@ -226,7 +174,7 @@ def test_raw_delivery_to_a_fifo_queue(sns, sqs):
 
 def test_order_within_each_group_is_preserved(sns, sqs):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "ordered.fifo")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "ordered.fifo")
     sequence_numbers: dict[str, int] = {}
     for i in range(30):
         group = f"group-{i % 3}"
@@ -250,7 +198,7 @@ def test_order_within_each_group_is_preserved(sns, sqs):
 
 def test_publish_batch_on_a_fifo_topic(sns, sqs):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "batched.fifo", RawMessageDelivery="true")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "batched.fifo", RawMessageDelivery="true")
     batch = [
         {
             "Id": f"e{i}",
@@ -281,7 +229,7 @@ def test_publish_batch_on_a_fifo_topic(sns, sqs):
 
 def test_a_duplicate_within_five_minutes_is_accepted_but_delivered_once(sns, sqs):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "dedup.fifo")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "dedup.fifo")
     first = sns.publish(
         TopicArn=topic_arn, Message="charge", MessageGroupId="g", MessageDeduplicationId="pay-1"
     )
@@ -298,7 +246,7 @@ def test_a_duplicate_within_five_minutes_is_accepted_but_delivered_once(sns, sqs
 
 def test_the_same_deduplication_id_is_delivered_again_after_the_window(sns, sqs, stratus_server):
     topic_arn = fifo_topic(sns)
-    url = subscribe_queue(sns, sqs, topic_arn, "window.fifo")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "window.fifo")
     first = sns.publish(
         TopicArn=topic_arn, Message="first", MessageGroupId="g", MessageDeduplicationId="daily"
     )
@@ -314,7 +262,7 @@ def test_the_same_deduplication_id_is_delivered_again_after_the_window(sns, sqs,
 
 def test_content_based_deduplication_uses_the_sha256_of_the_body(sns, sqs):
     topic_arn = fifo_topic(sns, ContentBasedDeduplication="true")
-    url = subscribe_queue(sns, sqs, topic_arn, "content.fifo")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "content.fifo")
     first = sns.publish(TopicArn=topic_arn, Message="Test", MessageGroupId="g")
     # same body: a duplicate, even with different attributes (they are not part of the hash)
     duplicate = sns.publish(
@@ -334,7 +282,7 @@ def test_content_based_deduplication_uses_the_sha256_of_the_body(sns, sqs):
 
 def test_an_explicit_deduplication_id_overrides_content_based_deduplication(sns, sqs):
     topic_arn = fifo_topic(sns, ContentBasedDeduplication="true")
-    url = subscribe_queue(sns, sqs, topic_arn, "explicit.fifo")
+    url, _ = subscribe_queue(sns, sqs, topic_arn, "explicit.fifo")
     sns.publish(TopicArn=topic_arn, Message="same body", MessageGroupId="g", MessageDeduplicationId="one")
     sns.publish(TopicArn=topic_arn, Message="same body", MessageGroupId="g", MessageDeduplicationId="two")
     messages = receive(sqs, url, 2)
@@ -344,7 +292,7 @@ def test_an_explicit_deduplication_id_overrides_content_based_deduplication(sns,
 def test_deduplication_is_topic_wide_by_default(sns, sqs):
     topic_arn = fifo_topic(sns)
     # a queue that deduplicates per group, so that only the topic can drop the second message
-    url = subscribe_queue(
+    url, _ = subscribe_queue(
         sns, sqs, topic_arn, "topic-scope.fifo", queue_attributes={"DeduplicationScope": "messageGroup"}
     )
     first = sns.publish(TopicArn=topic_arn, Message="in a", MessageGroupId="a", MessageDeduplicationId="same")
@@ -360,7 +308,7 @@ def test_deduplication_is_topic_wide_by_default(sns, sqs):
 def test_message_group_throughput_scope_deduplicates_within_each_group(sns, sqs):
     topic_arn = fifo_topic(sns, FifoThroughputScope="MessageGroup")
     # the queue must also deduplicate per group, or it would drop the second message itself
-    url = subscribe_queue(
+    url, _ = subscribe_queue(
         sns,
         sqs,
         topic_arn,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import time
 import urllib.request
 
 import pytest
@@ -15,6 +14,7 @@ import pytest
 from stratus.services.sns.signing import verify
 
 from .http_endpoint import RecordingEndpoint
+from .support import create_queue, failed_deliveries, subscription_attributes
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("STRATUS_ENDPOINT")), reason="needs a loopback endpoint")
 
@@ -45,12 +45,6 @@ def _advance_until_next(endpoint: RecordingEndpoint, stratus_server, seconds: fl
     raise AssertionError("no further attempt arrived")
 
 
-def _deliveries(stratus_endpoint: str, **query: str) -> list[dict]:
-    suffix = "&".join(f"{key}={value}" for key, value in query.items())
-    with urllib.request.urlopen(f"{stratus_endpoint}/_stratus/sns/deliveries?{suffix}") as answer:
-        return json.loads(answer.read())["deliveries"]
-
-
 def test_confirmation_handshake_then_signed_notification(sns, topic_arn):
     with RecordingEndpoint() as endpoint:
         pending = sns.subscribe(TopicArn=topic_arn, Protocol="http", Endpoint=endpoint.url)
@@ -71,7 +65,7 @@ def test_confirmation_handshake_then_signed_notification(sns, topic_arn):
 
         arn = sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"][0]["SubscriptionArn"]
         assert arn.startswith(topic_arn + ":")
-        attributes = sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+        attributes = subscription_attributes(sns, arn)
         assert attributes["PendingConfirmation"] == "false"
         assert attributes["ConfirmationWasAuthenticated"] == "false"  # confirmed through the unsigned link
 
@@ -91,7 +85,7 @@ def test_confirm_subscription_api_with_the_token(sns, topic_arn):
         sns.subscribe(TopicArn=topic_arn, Protocol="http", Endpoint=endpoint.url)
         _, confirmation = endpoint.next_json()
         arn = sns.confirm_subscription(TopicArn=topic_arn, Token=confirmation["Token"])["SubscriptionArn"]
-        attributes = sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]
+        attributes = subscription_attributes(sns, arn)
         assert attributes["ConfirmationWasAuthenticated"] == "true"
         assert attributes["EffectiveDeliveryPolicy"]
 
@@ -114,8 +108,7 @@ def test_raw_delivery_posts_only_the_message(sns, topic_arn):
 
 
 def test_failed_deliveries_are_retried_per_policy_then_dead_lettered(sns, sqs, topic_arn, stratus_server):
-    dlq = sqs.create_queue(QueueName="http-dlq")["QueueUrl"]
-    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    dlq, dlq_arn = create_queue(sqs, "http-dlq")
     policy = {"healthyRetryPolicy": {"numRetries": 2, "minDelayTarget": 5, "maxDelayTarget": 5}}
     with RecordingEndpoint([200, 500]) as endpoint:  # confirms, then fails every notification
         sns.subscribe(
@@ -144,12 +137,7 @@ def test_failed_deliveries_are_retried_per_policy_then_dead_lettered(sns, sqs, t
         dead = messages[0]
         assert json.loads(dead["Body"])["MessageId"] == published["MessageId"]
         assert dead["MessageAttributes"]["ErrorCode"]["StringValue"] == "500"
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        failures = _deliveries(stratus_server.endpoint, status="FAILURE")
-        if failures:
-            break
-        time.sleep(0.05)
+    failures = failed_deliveries(stratus_server.endpoint)
     assert failures[0]["attempts"] == 3 and failures[0]["dead_letter_arn"] == dlq_arn
 
 
@@ -194,4 +182,4 @@ def test_authenticate_on_unsubscribe_refuses_the_unsigned_link(sns, topic_arn):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(notification["UnsubscribeURL"])
         assert refused.value.code == 403
-        assert sns.get_subscription_attributes(SubscriptionArn=arn)["Attributes"]["SubscriptionArn"] == arn
+        assert subscription_attributes(sns, arn)["SubscriptionArn"] == arn

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import urllib.request
 
 import pytest
@@ -14,7 +13,7 @@ from botocore.exceptions import ClientError
 
 from stratus.testing import post_json
 
-OWNER, OTHER = "000000000000", "111111111111"
+from .support import OTHER_ACCOUNT, create_queue, failed_deliveries
 
 pytestmark = pytest.mark.skipif(bool(os.environ.get("STRATUS_ENDPOINT")), reason="switches the IAM mode")
 
@@ -22,11 +21,6 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("STRATUS_ENDPOINT")), reason
 @pytest.fixture
 def enforced(stratus_endpoint):
     post_json(f"{stratus_endpoint}/_stratus/iam", {"mode": "enforce"})
-
-
-def _queue(sqs, name: str) -> tuple[str, str]:
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
 
 def _allow_topic(sqs, url: str, queue_arn: str, topic_arn: str) -> None:
@@ -41,22 +35,11 @@ def _allow_topic(sqs, url: str, queue_arn: str, topic_arn: str) -> None:
     sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})
 
 
-def _failures(endpoint: str, topic_arn: str) -> list[dict]:
-    deadline = time.time() + 5
-    while time.time() < deadline:
-        with urllib.request.urlopen(f"{endpoint}/_stratus/sns/deliveries?status=FAILURE&topic_arn={topic_arn}") as answer:
-            found = json.loads(answer.read())["deliveries"]
-        if found:
-            return found
-        time.sleep(0.05)
-    return []
-
-
 def test_delivery_needs_the_queue_policy(sns, sqs, topic_arn, enforced, stratus_endpoint):
-    url, queue_arn = _queue(sqs, "guarded")
+    url, queue_arn = create_queue(sqs, "guarded")
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     refused = sns.publish(TopicArn=topic_arn, Message="without permission")["MessageId"]
-    [failure] = _failures(stratus_endpoint, topic_arn)
+    [failure] = failed_deliveries(stratus_endpoint, topic_arn=topic_arn)
     assert failure["message_id"] == refused and failure["detail"].startswith("AccessDenied")
     assert "Messages" not in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=0)
 
@@ -67,20 +50,43 @@ def test_delivery_needs_the_queue_policy(sns, sqs, topic_arn, enforced, stratus_
 
 
 def test_the_policy_must_name_this_topic(sns, sqs, topic_arn, enforced, stratus_endpoint):
-    url, queue_arn = _queue(sqs, "other-topic-only")
+    url, queue_arn = create_queue(sqs, "other-topic-only")
     _allow_topic(sqs, url, queue_arn, topic_arn + "-other")
     sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
     sns.publish(TopicArn=topic_arn, Message="refused")
-    assert _failures(stratus_endpoint, topic_arn)
+    assert failed_deliveries(stratus_endpoint, topic_arn=topic_arn)
 
 
 def test_another_account_publishes_once_the_topic_policy_allows(sns, aws_client, topic_arn, enforced):
-    other = aws_client("sns", aws_access_key_id=OTHER, aws_secret_access_key="test")
+    other = aws_client("sns", aws_access_key_id=OTHER_ACCOUNT, aws_secret_access_key="test")
     with pytest.raises(ClientError) as refused:
         other.publish(TopicArn=topic_arn, Message="from outside")
     assert refused.value.response["Error"]["Code"] == "AuthorizationError"
-    sns.add_permission(TopicArn=topic_arn, Label="partner", AWSAccountId=[OTHER], ActionName=["Publish"])
+    sns.add_permission(
+        TopicArn=topic_arn, Label="partner", AWSAccountId=[OTHER_ACCOUNT], ActionName=["Publish"]
+    )
     assert other.publish(TopicArn=topic_arn, Message="from a partner")["MessageId"]
     with pytest.raises(ClientError) as still_refused:
         other.set_topic_attributes(TopicArn=topic_arn, AttributeName="DisplayName", AttributeValue="x")
     assert still_refused.value.response["Error"]["Code"] == "AuthorizationError"
+
+
+def test_the_mailed_links_work_unsigned_under_enforcement(sns, topic_arn, enforced):
+    from .http_endpoint import RecordingEndpoint
+
+    with RecordingEndpoint() as endpoint:
+        sns.subscribe(TopicArn=topic_arn, Protocol="http", Endpoint=endpoint.url)
+        _, confirmation = endpoint.next_json()
+        with urllib.request.urlopen(confirmation["SubscribeURL"]) as answer:  # no signature at all
+            assert answer.status == 200
+        sns.publish(TopicArn=topic_arn, Message="hello")
+        _, notification = endpoint.next_json()
+        with urllib.request.urlopen(notification["UnsubscribeURL"]) as answer:
+            assert answer.status == 200
+    assert sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"] == []
+
+
+def test_unsigned_calls_of_other_operations_are_refused(stratus_endpoint, topic_arn, enforced):
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{stratus_endpoint}/?Action=ListTopics")
+    assert refused.value.code == 403

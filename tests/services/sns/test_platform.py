@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 
 import pytest
 from botocore.exceptions import ClientError
 
-ACCOUNT = "000000000000"
-REGION = "us-east-1"
+from .support import ACCOUNT, REGION, error_of, in_process, status_of
+
 ENDPOINT_ARN = re.compile(
     rf"arn:aws:sns:{REGION}:{ACCOUNT}:endpoint/GCM/mobile/[0-9a-f]{{8}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{4}}-[0-9a-f]{{12}}"
 )
-in_process = pytest.mark.skipif(
-    bool(os.environ.get("STRATUS_ENDPOINT")), reason="reads the server's state in-process"
-)
 
 
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def status_of(excinfo) -> int:
-    return excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-@pytest.fixture
-def gcm_app(sns) -> str:
-    return sns.create_platform_application(
-        Name="mobile", Platform="GCM", Attributes={"PlatformCredential": "server-key"}
-    )["PlatformApplicationArn"]
+def attributes_error(reason: str) -> tuple[str, str]:
+    """(code, message) of AWS's answer to a bad entry in an Attributes map."""
+    return "InvalidParameter", f"Invalid parameter: Attributes Reason: {reason}"
 
 
 def self_signed_pem(not_after: dt.datetime) -> str:
@@ -149,7 +134,7 @@ def test_unknown_platform_is_refused(sns):
 def test_credentials_each_platform_requires(sns, platform, attributes, reason):
     with pytest.raises(ClientError) as excinfo:
         sns.create_platform_application(Name="app", Platform=platform, Attributes=attributes)
-    assert error_of(excinfo) == ("InvalidParameter", f"Invalid parameter: Attributes Reason: {reason}")
+    assert error_of(excinfo) == attributes_error(reason)
 
 
 def test_attributes_are_required(sns):
@@ -169,19 +154,15 @@ def test_attribute_values_are_checked(sns):
             Platform="GCM",
             Attributes={"PlatformCredential": "k", "SuccessFeedbackSampleRate": "101"},
         )
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: Invalid value for attribute: SuccessFeedbackSampleRate: "
-        "101 value provided is not an integer between 0-100",
+    assert error_of(excinfo) == attributes_error(
+        "Invalid value for attribute: SuccessFeedbackSampleRate: "
+        "101 value provided is not an integer between 0-100"
     )
     with pytest.raises(ClientError) as excinfo:
         sns.create_platform_application(
             Name="app", Platform="GCM", Attributes={"PlatformCredential": "k", "Colour": "x"}
         )
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: Invalid attribute name: Colour",
-    )
+    assert error_of(excinfo) == attributes_error("Invalid attribute name: Colour")
     with pytest.raises(ClientError) as excinfo:
         sns.create_platform_application(
             Name="app",
@@ -199,22 +180,7 @@ def test_attribute_values_are_checked(sns):
 def test_attributes_never_show_the_credentials(sns, gcm_app):
     topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:push-events"
     role = f"arn:aws:iam::{ACCOUNT}:role/sns-feedback"
-    sns.set_platform_application_attributes(
-        PlatformApplicationArn=gcm_app,
-        Attributes={
-            "EventEndpointCreated": topic,
-            "EventEndpointDeleted": topic,
-            "EventEndpointUpdated": topic,
-            "EventDeliveryFailure": topic,
-            "SuccessFeedbackRoleArn": role,
-            "FailureFeedbackRoleArn": role,
-            "SuccessFeedbackSampleRate": "5",
-        },
-    )
-    attributes = sns.get_platform_application_attributes(PlatformApplicationArn=gcm_app)["Attributes"]
-    assert attributes == {
-        "Enabled": "true",
-        "AuthenticationMethod": "Key",
+    feedback = {
         "EventEndpointCreated": topic,
         "EventEndpointDeleted": topic,
         "EventEndpointUpdated": topic,
@@ -223,6 +189,10 @@ def test_attributes_never_show_the_credentials(sns, gcm_app):
         "FailureFeedbackRoleArn": role,
         "SuccessFeedbackSampleRate": "5",
     }
+    sns.set_platform_application_attributes(PlatformApplicationArn=gcm_app, Attributes=feedback)
+    attributes = sns.get_platform_application_attributes(PlatformApplicationArn=gcm_app)["Attributes"]
+    # what was set, plus Enabled and AuthenticationMethod: never PlatformCredential
+    assert attributes == {"Enabled": "true", "AuthenticationMethod": "Key", **feedback}
     # An empty value clears an attribute.
     sns.set_platform_application_attributes(
         PlatformApplicationArn=gcm_app, Attributes={"EventEndpointCreated": ""}
@@ -282,18 +252,16 @@ def test_set_checks_values_and_keeps_the_rest(sns, gcm_app):
         sns.set_platform_application_attributes(
             PlatformApplicationArn=gcm_app, Attributes={"SuccessFeedbackSampleRate": "101"}
         )
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: Invalid value for attribute: SuccessFeedbackSampleRate: "
-        "101 value provided is not an integer between 0-100",
+    assert error_of(excinfo) == attributes_error(
+        "Invalid value for attribute: SuccessFeedbackSampleRate: "
+        "101 value provided is not an integer between 0-100"
     )
     with pytest.raises(ClientError) as excinfo:
         sns.set_platform_application_attributes(
             PlatformApplicationArn=gcm_app, Attributes={"PlatformCredential": ""}
         )
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: Invalid value for attribute: PlatformCredential: cannot be empty",
+    assert error_of(excinfo) == attributes_error(
+        "Invalid value for attribute: PlatformCredential: cannot be empty"
     )
     # Rotating the credential changes what "the same application" means.
     sns.set_platform_application_attributes(
@@ -474,16 +442,10 @@ def test_create_platform_endpoint_errors(sns, gcm_app):
     )
     with pytest.raises(ClientError) as excinfo:
         sns.create_platform_endpoint(PlatformApplicationArn=gcm_app, Token="t", Attributes={"Token": ""})
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: Invalid value for attribute: Token: cannot be empty",
-    )
+    assert error_of(excinfo) == attributes_error("Invalid value for attribute: Token: cannot be empty")
     with pytest.raises(ClientError) as excinfo:
         sns.create_platform_endpoint(PlatformApplicationArn=gcm_app, Token="t", Attributes={"Badge": "1"})
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: Invalid attribute name: Badge",
-    )
+    assert error_of(excinfo) == attributes_error("Invalid attribute name: Badge")
     with pytest.raises(ClientError) as excinfo:
         sns.create_platform_endpoint(PlatformApplicationArn=gcm_app, Token="t", Attributes={"Enabled": "yes"})
     assert error_of(excinfo)[1].startswith(
@@ -507,10 +469,7 @@ def test_baidu_endpoints_need_channel_and_user_ids(sns):
         sns.create_platform_endpoint(
             PlatformApplicationArn=app, Token="channel", Attributes={"ChannelId": "channel"}
         )
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: UserId attribute required",
-    )
+    assert error_of(excinfo) == attributes_error("UserId attribute required")
     arn = sns.create_platform_endpoint(
         PlatformApplicationArn=app, Token="channel", Attributes={"ChannelId": "channel", "UserId": "user"}
     )["EndpointArn"]
@@ -549,10 +508,7 @@ def test_set_endpoint_attributes(sns, gcm_app):
     assert sns.create_platform_endpoint(PlatformApplicationArn=gcm_app, Token="new")["EndpointArn"] == arn
     with pytest.raises(ClientError) as excinfo:
         sns.set_endpoint_attributes(EndpointArn=arn, Attributes={"Token": ""})
-    assert error_of(excinfo) == (
-        "InvalidParameter",
-        "Invalid parameter: Attributes Reason: Invalid value for attribute: Token: cannot be empty",
-    )
+    assert error_of(excinfo) == attributes_error("Invalid value for attribute: Token: cannot be empty")
 
 
 def test_unknown_endpoints(sns, gcm_app):

@@ -10,21 +10,9 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
+from .support import error_of, status_of, string_value
+
 MAX_BYTES = 262_144  # 256 KiB: message plus attributes (name, type and value), in UTF-8 bytes
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    """(code, message) of a ClientError caught by pytest.raises."""
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def status_of(excinfo) -> int:
-    return excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]
-
-
-def string(value: str, data_type: str = "String") -> dict:
-    return {"DataType": data_type, "StringValue": value}
 
 
 # ---------------------------------------------------------------- Publish: target and response
@@ -116,7 +104,7 @@ def test_message_size_is_counted_in_utf8_bytes_not_characters(sns, topic_arn):
 
 def test_message_attributes_count_toward_the_size_limit(sns, topic_arn):
     # name "a" (1) + type "String" (6) + value "x" (1) = 8 bytes
-    attributes = {"a": string("x")}
+    attributes = {"a": string_value("x")}
     accepted = sns.publish(TopicArn=topic_arn, Message="x" * (MAX_BYTES - 8), MessageAttributes=attributes)
     assert accepted["MessageId"]
     with pytest.raises(ClientError) as excinfo:
@@ -179,15 +167,15 @@ def test_message_structure_json_errors(sns, topic_arn, message, reason):
 
 def test_every_attribute_data_type_is_accepted(sns, topic_arn):
     attributes = {
-        "text": string("hello"),
-        "count": string("-12.5", "Number"),
+        "text": string_value("hello"),
+        "count": string_value("-12.5", "Number"),
         "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01\xff"},
-        "tags": string('["a", 1, true, null]', "String.Array"),
+        "tags": string_value('["a", 1, true, null]', "String.Array"),
         # a custom suffix after the base type is allowed
-        "label": string("red", "String.color"),
-        "ratio": string("0.25", "Number.float"),
+        "label": string_value("red", "String.color"),
+        "ratio": string_value("0.25", "Number.float"),
         "image": {"DataType": "Binary.gif", "BinaryValue": b"GIF89a"},
-        "Name_with-all.allowed9": string("ok"),
+        "Name_with-all.allowed9": string_value("ok"),
     }
     assert sns.publish(TopicArn=topic_arn, Message="typed", MessageAttributes=attributes)["MessageId"]
 
@@ -196,7 +184,7 @@ def test_every_attribute_data_type_is_accepted(sns, topic_arn):
     ("attribute", "message"),
     [
         (
-            string(""),
+            string_value(""),
             "The message attribute 'attr1' must contain non-empty message attribute value "
             "for message attribute type 'String'.",
         ),
@@ -219,11 +207,11 @@ def test_every_attribute_data_type_is_accepted(sns, topic_arn):
             "The message attribute 'attr1' with type 'Number' must use field 'String'.",
         ),
         (
-            string("text", "Binary"),
+            string_value("text", "Binary"),
             "The message attribute 'attr1' with type 'Binary' must use field 'Binary'.",
         ),
         (
-            string("1", "Integer"),
+            string_value("1", "Integer"),
             "The message attribute 'attr1' has an invalid message attribute type, "
             "the set of supported type prefixes is Binary, Number, and String.",
         ),
@@ -262,16 +250,16 @@ def test_invalid_attribute_values(sns, topic_arn, attribute, message):
 )
 def test_invalid_attribute_names(sns, topic_arn, name, message):
     with pytest.raises(ClientError) as excinfo:
-        sns.publish(TopicArn=topic_arn, Message="hello", MessageAttributes={name: string("v")})
+        sns.publish(TopicArn=topic_arn, Message="hello", MessageAttributes={name: string_value("v")})
     assert error_of(excinfo) == ("ParameterValueInvalid", message)
 
 
 @pytest.mark.parametrize(
     "attribute",
     [
-        string("not a number", "Number"),
-        string("not-an-array", "String.Array"),
-        string('{"a": 1}', "String.Array"),
+        string_value("not a number", "Number"),
+        string_value("not-an-array", "String.Array"),
+        string_value('{"a": 1}', "String.Array"),
     ],
     ids=["number-not-numeric", "array-not-json", "array-is-an-object"],
 )
@@ -385,7 +373,7 @@ def test_publish_batch_total_size_limit(sns, topic_arn):
 
 
 def test_publish_batch_size_includes_message_attributes(sns, topic_arn):
-    attributes = {"a": string("x")}  # 8 bytes per entry
+    attributes = {"a": string_value("x")}  # 8 bytes per entry
     batch = [
         {"Id": "m0", "Message": "x" * (MAX_BYTES // 2 - 8), "MessageAttributes": attributes},
         {"Id": "m1", "Message": "x" * (MAX_BYTES // 2 - 7), "MessageAttributes": attributes},
@@ -398,7 +386,7 @@ def test_publish_batch_size_includes_message_attributes(sns, topic_arn):
 def test_publish_batch_invalid_attribute_fails_the_whole_request(sns, topic_arn):
     # AWS validates attribute shapes for the whole request, like Publish does
     batch = entries(2)
-    batch[1]["MessageAttributes"] = {"attr1": string("")}
+    batch[1]["MessageAttributes"] = {"attr1": string_value("")}
     with pytest.raises(ClientError) as excinfo:
         sns.publish_batch(TopicArn=topic_arn, PublishBatchRequestEntries=batch)
     assert error_of(excinfo) == (

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -13,21 +12,9 @@ from stratus.services.sns.common import InvalidParameter
 from stratus.services.sns.sent_messages import sent_messages
 from stratus.services.sns.sms import opt_out, validate_phone_number
 
-ACCOUNT = "000000000000"
-REGION = "us-east-1"
+from .support import ACCOUNT, REGION, error_of, in_process, status_of
+
 THIRTY_DAYS = 30 * 24 * 3600
-in_process = pytest.mark.skipif(
-    bool(os.environ.get("STRATUS_ENDPOINT")), reason="reads the server's state in-process"
-)
-
-
-def error_of(excinfo) -> tuple[str, str]:
-    error = excinfo.value.response["Error"]
-    return error["Code"], error["Message"]
-
-
-def status_of(excinfo) -> int:
-    return excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"]
 
 
 @pytest.fixture

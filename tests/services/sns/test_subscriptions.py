@@ -11,14 +11,22 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import time
-import urllib.request
 
 import pytest
 from botocore.exceptions import ClientError
 
-ACCOUNT = "000000000000"
-REGION = "us-east-1"
+from .support import (
+    ACCOUNT,
+    DEFAULT_HEALTHY_RETRY_POLICY,
+    REGION,
+    captured_messages,
+    error_and_status_of,
+    fifo_topic,
+    queue_arn,
+    subscription_attributes,
+    topic_attributes,
+)
+
 LAMBDA_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:handler"
 FIREHOSE_ARN = f"arn:aws:firehose:{REGION}:{ACCOUNT}:deliverystream/archive"
 FIREHOSE_ROLE = f"arn:aws:iam::{ACCOUNT}:role/sns-firehose"
@@ -42,38 +50,10 @@ SQS_SUBSCRIPTION_KEYS = {
 # A pending HTTP subscription adds its EffectiveDeliveryPolicy (recorded from AWS with a
 # DeliveryPolicy set; without one, DeliveryPolicy is left out).
 HTTP_SUBSCRIPTION_KEYS = SQS_SUBSCRIPTION_KEYS | {"EffectiveDeliveryPolicy"}
-DEFAULT_HEALTHY_RETRY_POLICY = {
-    "minDelayTarget": 20,
-    "maxDelayTarget": 20,
-    "numRetries": 3,
-    "numMaxDelayRetries": 0,
-    "numNoDelayRetries": 0,
-    "numMinDelayRetries": 0,
-    "backoffFunction": "linear",
-}
-
-
-def error_of(excinfo: pytest.ExceptionInfo) -> tuple[str, str, int]:
-    response = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
-
-
-def queue_arn(sqs, name: str) -> str:
-    attributes = {"FifoQueue": "true"} if name.endswith(".fifo") else {}
-    url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-
-
-def subscription_attributes(sns, subscription_arn: str) -> dict[str, str]:
-    return sns.get_subscription_attributes(SubscriptionArn=subscription_arn)["Attributes"]
 
 
 def topic_counts(sns, topic_arn: str) -> tuple[str, str, str]:
-    attributes = sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"]
+    attributes = topic_attributes(sns, topic_arn)
     return (
         attributes["SubscriptionsConfirmed"],
         attributes["SubscriptionsPending"],
@@ -84,17 +64,10 @@ def topic_counts(sns, topic_arn: str) -> tuple[str, str, str]:
 def confirmation_token(stratus_endpoint: str, address: str) -> str:
     """The token SNS mailed to an email-json address, read from Stratus's log of what SNS "sent"
     (GET /_stratus/sns/messages, see stratus/services/sns/sent_messages.py)."""
-    deadline = time.monotonic() + 5
-    while True:
-        with urllib.request.urlopen(f"{stratus_endpoint}/_stratus/sns/messages", timeout=5) as response:
-            payload = json.load(response)
-        messages = payload["messages"] if isinstance(payload, dict) else payload
-        for message in messages:
-            if message["endpoint"] == address and message["kind"] == "SubscriptionConfirmation":
-                return json.loads(message["body"])["Token"]
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no SubscriptionConfirmation was sent to {address}")
-        time.sleep(0.05)
+    sent = captured_messages(stratus_endpoint, 1, endpoint=address)
+    confirmations = [message for message in sent if message["kind"] == "SubscriptionConfirmation"]
+    assert confirmations, f"no SubscriptionConfirmation was sent to {address}"
+    return json.loads(confirmations[0]["body"])["Token"]
 
 
 # --- Subscribe: protocols and endpoints -----------------------------------------------------------
@@ -151,11 +124,8 @@ def test_aws_endpoints_of_the_same_account_are_confirmed_at_once(
     assert topic_counts(sns, topic_arn)[:2] == ("1", "0")
 
 
-def test_application_endpoints_are_confirmed_at_once(sns, topic_arn):
-    application = sns.create_platform_application(
-        Name="app", Platform="GCM", Attributes={"PlatformCredential": "server-key"}
-    )["PlatformApplicationArn"]
-    endpoint = sns.create_platform_endpoint(PlatformApplicationArn=application, Token="device-token")[
+def test_application_endpoints_are_confirmed_at_once(sns, topic_arn, gcm_app):
+    endpoint = sns.create_platform_endpoint(PlatformApplicationArn=gcm_app, Token="device-token")[
         "EndpointArn"
     ]
     arn = sns.subscribe(TopicArn=topic_arn, Protocol="application", Endpoint=endpoint)["SubscriptionArn"]
@@ -258,7 +228,7 @@ def test_endpoint_must_fit_the_protocol(sns, topic_arn, protocol, endpoint, mess
     attributes = {"SubscriptionRoleArn": FIREHOSE_ROLE} if protocol == "firehose" else {}
     with pytest.raises(ClientError) as excinfo:
         sns.subscribe(TopicArn=topic_arn, Protocol=protocol, Endpoint=endpoint, Attributes=attributes)
-    code, found, status = error_of(excinfo)
+    code, found, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     if message is None:
         assert found.startswith("Invalid parameter: ")
@@ -270,7 +240,7 @@ def test_endpoint_must_fit_the_protocol(sns, topic_arn, protocol, endpoint, mess
 def test_firehose_needs_a_subscription_role(sns, topic_arn):
     with pytest.raises(ClientError) as excinfo:
         sns.subscribe(TopicArn=topic_arn, Protocol="firehose", Endpoint=FIREHOSE_ARN)
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     assert message.startswith("Invalid parameter: ")  # unconfirmed wording
     assert "SubscriptionRoleArn" in message
@@ -280,14 +250,14 @@ def test_subscribe_to_a_missing_topic(sns, topic_arn):
     for arn in (f"{topic_arn}aaa", f"arn:aws:sns:{REGION}:{ACCOUNT}:never-created"):
         with pytest.raises(ClientError) as excinfo:
             sns.subscribe(TopicArn=arn, Protocol="sms", Endpoint="+15555550123")
-        assert error_of(excinfo) == ("NotFound", "Topic does not exist", 404)
+        assert error_and_status_of(excinfo) == ("NotFound", "Topic does not exist", 404)
 
 
 @pytest.mark.parametrize(("arn", "elements"), [("randomstring", 1), ("arn:aws:sns:us-east-1:random", 5)])
 def test_subscribe_to_a_malformed_topic_arn(sns, arn, elements):
     with pytest.raises(ClientError) as excinfo:
         sns.subscribe(TopicArn=arn, Protocol="email", Endpoint="someone@example.com")
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         f"Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not {elements}",
         400,
@@ -302,7 +272,7 @@ def test_subscribe_from_another_region(sns, aws_client, topic_arn):
     ):
         with pytest.raises(ClientError) as excinfo:
             call()
-        assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: TopicArn", 400)
+        assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: TopicArn", 400)
 
 
 # --- Subscribe: idempotency and attributes --------------------------------------------------------
@@ -341,7 +311,7 @@ def test_subscribe_idempotency_with_attributes(sns, sqs, topic_arn):
 
     with pytest.raises(ClientError) as excinfo:
         subscribe({"RawMessageDelivery": "false", "FilterPolicyScope": "MessageBody"})
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: Attributes Reason: Subscription already exists with different attributes",
         400,
@@ -433,7 +403,7 @@ def test_invalid_attributes_at_subscribe(sns, sqs, topic_arn, attributes, messag
         sns.subscribe(
             TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn(sqs, "work"), Attributes=attributes
         )
-    code, found, status = error_of(excinfo)
+    code, found, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     if message.endswith(": "):
         assert found.startswith(message)
@@ -470,7 +440,7 @@ def test_invalid_filter_policy_at_subscribe(sns, sqs, topic_arn):
             sns.subscribe(
                 TopicArn=topic_arn, Protocol="sqs", Endpoint=queue, Attributes={"FilterPolicy": policy}
             )
-        code, found, status = error_of(excinfo)
+        code, found, status = error_and_status_of(excinfo)
         assert (code, status) == ("InvalidParameter", 400)
         assert found.startswith(message), found
     assert sns.list_subscriptions()["Subscriptions"] == []
@@ -485,7 +455,7 @@ def test_filter_policy_complexity_limit(sns, sqs, topic_arn):
             Endpoint=queue_arn(sqs, "work"),
             Attributes={"FilterPolicy": json.dumps({"store": [str(i) for i in range(151)]})},
         )
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: Attributes Reason: FilterPolicy: Filter policy is too complex",
         400,
@@ -505,7 +475,7 @@ def test_raw_message_delivery_is_for_queues_http_and_firehose(sns, topic_arn, pr
             Attributes={"RawMessageDelivery": "true"},
         )
     # recorded from AWS for email; the same check answers lambda in CloudFormation reports
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         f"Invalid parameter: Attributes Reason: Delivery protocol [{protocol}] does not support raw message delivery.",
         400,
@@ -535,7 +505,7 @@ def test_raw_message_delivery_on_http_and_firehose(sns, topic_arn, protocol, end
 
 
 def test_fifo_topic_takes_fifo_queues(sns, sqs):
-    topic = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    topic = fifo_topic(sns)
     queue = queue_arn(sqs, "orders.fifo")
     arn = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue)["SubscriptionArn"]
     assert subscription_attributes(sns, arn)["Endpoint"] == queue
@@ -543,7 +513,7 @@ def test_fifo_topic_takes_fifo_queues(sns, sqs):
 
 def test_fifo_topic_takes_standard_queues_too(sns, sqs):
     # recorded from AWS in 2025: SNS no longer rejects a standard queue subscribed to a FIFO topic
-    topic = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    topic = fifo_topic(sns)
     arn = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn(sqs, "standard"))[
         "SubscriptionArn"
     ]
@@ -554,7 +524,7 @@ def test_standard_topic_refuses_fifo_queues(sns, sqs, topic_arn):
     with pytest.raises(ClientError) as excinfo:
         sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn(sqs, "orders.fifo"))
     # recorded from AWS, "Invalid parameter:" twice included
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics",
         400,
@@ -562,7 +532,7 @@ def test_standard_topic_refuses_fifo_queues(sns, sqs, topic_arn):
 
 
 def test_fifo_subscription_needs_a_fifo_dead_letter_queue(sns, sqs):
-    topic = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    topic = fifo_topic(sns)
     arn = sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn(sqs, "orders.fifo"))[
         "SubscriptionArn"
     ]
@@ -572,7 +542,7 @@ def test_fifo_subscription_needs_a_fifo_dead_letter_queue(sns, sqs):
             AttributeName="RedrivePolicy",
             AttributeValue=json.dumps({"deadLetterTargetArn": queue_arn(sqs, "standard-dlq")}),
         )
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.",
         400,
@@ -621,7 +591,7 @@ def test_confirm_with_a_wrong_token(sns, topic_arn):
     for arn, token, message in cases:
         with pytest.raises(ClientError) as excinfo:
             sns.confirm_subscription(TopicArn=arn, Token=token)
-        assert error_of(excinfo) == ("InvalidParameter", message, 400)
+        assert error_and_status_of(excinfo) == ("InvalidParameter", message, 400)
 
 
 def test_confirm_with_another_topics_token(sns, topic_arn, stratus_endpoint):
@@ -630,7 +600,7 @@ def test_confirm_with_another_topics_token(sns, topic_arn, stratus_endpoint):
     token = confirmation_token(stratus_endpoint, "reader@example.com")
     with pytest.raises(ClientError) as excinfo:
         sns.confirm_subscription(TopicArn=other_topic, Token=token)
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     assert message.startswith("Invalid parameter: ")  # unconfirmed wording
     assert topic_counts(sns, topic_arn)[:2] == ("0", "1")
@@ -654,7 +624,7 @@ def test_unsubscribe(sns, sqs, topic_arn):
     ):
         with pytest.raises(ClientError) as excinfo:
             call()
-        assert error_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
+        assert error_and_status_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
 
 
 def test_unsubscribe_is_idempotent(sns, sqs, topic_arn):
@@ -689,7 +659,7 @@ def test_unsubscribe_is_idempotent(sns, sqs, topic_arn):
 def test_unsubscribe_a_malformed_arn(sns, arn, message):
     with pytest.raises(ClientError) as excinfo:
         sns.unsubscribe(SubscriptionArn=arn)
-    assert error_of(excinfo) == ("InvalidParameter", message, 400)
+    assert error_and_status_of(excinfo) == ("InvalidParameter", message, 400)
 
 
 # --- GetSubscriptionAttributes --------------------------------------------------------------------
@@ -703,11 +673,11 @@ def test_attributes_of_a_missing_subscription(sns, sqs, topic_arn):
     missing = f"{arn[:-8]}deadbeef"
     with pytest.raises(ClientError) as excinfo:
         sns.get_subscription_attributes(SubscriptionArn=missing)
-    assert error_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
+    assert error_and_status_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
     # recorded from AWS: a topic-shaped ARN is not a subscription ARN at all
     with pytest.raises(ClientError) as excinfo:
         sns.get_subscription_attributes(SubscriptionArn=f"arn:aws:sns:{REGION}:{ACCOUNT}:nonexistent")
-    assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: SubscriptionId", 400)
+    assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: SubscriptionId", 400)
 
 
 # --- SetSubscriptionAttributes --------------------------------------------------------------------
@@ -809,7 +779,7 @@ def test_set_invalid_subscription_attributes(sns, sqs, topic_arn):
     for name, value, message in exact:
         with pytest.raises(ClientError) as excinfo:
             sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName=name, AttributeValue=value)
-        assert error_of(excinfo) == ("InvalidParameter", message, 400)
+        assert error_and_status_of(excinfo) == ("InvalidParameter", message, 400)
 
     # recorded from AWS; the message goes on with a Java parser location, so its start is asserted
     starts = [
@@ -825,7 +795,7 @@ def test_set_invalid_subscription_attributes(sns, sqs, topic_arn):
     for name, value, message in starts:
         with pytest.raises(ClientError) as excinfo:
             sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName=name, AttributeValue=value)
-        code, found, status = error_of(excinfo)
+        code, found, status = error_and_status_of(excinfo)
         assert (code, status) == ("InvalidParameter", 400)
         assert found.startswith(message), found
 
@@ -833,7 +803,7 @@ def test_set_invalid_subscription_attributes(sns, sqs, topic_arn):
     for name, value in (("FilterPolicyScope", "Everywhere"), ("DeliveryPolicy", "{invalidjson}")):
         with pytest.raises(ClientError) as excinfo:
             sns.set_subscription_attributes(SubscriptionArn=arn, AttributeName=name, AttributeValue=value)
-        code, found, status = error_of(excinfo)
+        code, found, status = error_and_status_of(excinfo)
         assert (code, status) == ("InvalidParameter", 400)
         assert found.startswith("Invalid parameter: ")
 
@@ -848,7 +818,7 @@ def test_set_raw_message_delivery_on_an_email_subscription(sns, topic_arn):
         sns.set_subscription_attributes(
             SubscriptionArn=arn, AttributeName="RawMessageDelivery", AttributeValue="true"
         )
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     # the sentence is AWS's (seen from Subscribe and CloudFormation); the prefix here is unconfirmed
     assert message.endswith("Delivery protocol [email] does not support raw message delivery.")
@@ -862,7 +832,7 @@ def test_set_attributes_of_a_missing_subscription(sns, sqs, topic_arn):
         sns.set_subscription_attributes(
             SubscriptionArn=f"{arn[:-8]}deadbeef", AttributeName="RawMessageDelivery", AttributeValue="true"
         )
-    assert error_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
+    assert error_and_status_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
 
 
 # --- ListSubscriptions / ListSubscriptionsByTopic -------------------------------------------------
@@ -948,7 +918,7 @@ def test_list_subscriptions_pages_by_100(sns, topic_arn):
 def test_list_subscriptions_by_a_missing_topic(sns, topic_arn):
     with pytest.raises(ClientError) as excinfo:
         sns.list_subscriptions_by_topic(TopicArn=f"{topic_arn}-missing")
-    assert error_of(excinfo) == ("NotFound", "Topic does not exist", 404)
+    assert error_and_status_of(excinfo) == ("NotFound", "Topic does not exist", 404)
 
 
 def test_subscriptions_are_listed_per_account_and_region(sns, sqs, aws_client, topic_arn):

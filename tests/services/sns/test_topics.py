@@ -13,9 +13,16 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-ACCOUNT = "000000000000"
-OTHER_ACCOUNT = "111111111111"
-REGION = "us-east-1"
+from .support import (
+    ACCOUNT,
+    DEFAULT_HEALTHY_RETRY_POLICY,
+    OTHER_ACCOUNT,
+    REGION,
+    error_and_status_of,
+    fifo_topic,
+    queue_arn,
+    topic_attributes,
+)
 
 # What AWS writes as the policy of every new topic (recorded from AWS, certain).
 DEFAULT_POLICY_ACTIONS = [
@@ -30,15 +37,6 @@ DEFAULT_POLICY_ACTIONS = [
 ]
 
 # GetTopicAttributes' EffectiveDeliveryPolicy of a topic without a DeliveryPolicy (recorded, certain).
-DEFAULT_HEALTHY_RETRY_POLICY = {
-    "minDelayTarget": 20,
-    "maxDelayTarget": 20,
-    "numRetries": 3,
-    "numMaxDelayRetries": 0,
-    "numNoDelayRetries": 0,
-    "numMinDelayRetries": 0,
-    "backoffFunction": "linear",
-}
 DEFAULT_EFFECTIVE_DELIVERY_POLICY = {
     "http": {
         "defaultHealthyRetryPolicy": DEFAULT_HEALTHY_RETRY_POLICY,
@@ -79,19 +77,6 @@ DATA_PROTECTION_POLICY = {
 }
 
 
-def error_of(excinfo: pytest.ExceptionInfo) -> tuple[str, str, int]:
-    response = excinfo.value.response
-    return (
-        response["Error"]["Code"],
-        response["Error"]["Message"],
-        response["ResponseMetadata"]["HTTPStatusCode"],
-    )
-
-
-def attributes_of(sns, topic_arn: str) -> dict[str, str]:
-    return sns.get_topic_attributes(TopicArn=topic_arn)["Attributes"]
-
-
 def default_policy(topic_arn: str, account: str = ACCOUNT) -> dict:
     return {
         "Version": "2008-10-17",
@@ -116,11 +101,6 @@ def as_list(value) -> list:
 def sorted_tags(tags: list[dict]) -> list[dict]:
     # AWS does not document an order for ListTagsForResource
     return sorted(tags, key=lambda tag: tag["Key"])
-
-
-def queue_arn(sqs, name: str) -> str:
-    url = sqs.create_queue(QueueName=name)["QueueUrl"]
-    return sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 
 
 # --- CreateTopic: names and ARNs ----------------------------------------------------------------
@@ -154,7 +134,7 @@ def test_valid_standard_topic_names(sns, name):
 def test_invalid_topic_names(sns, name):
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name=name)
-    assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: Topic Name", 400)
+    assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: Topic Name", 400)
 
 
 def test_fifo_topic_name_needs_the_suffix_and_the_attribute(sns):
@@ -164,23 +144,23 @@ def test_fifo_topic_name_needs_the_suffix_and_the_attribute(sns):
     # ".fifo" is not a valid character sequence for a standard topic (a dot is not allowed)
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name="plain.fifo")
-    assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: Topic Name", 400)
+    assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: Topic Name", 400)
     # FifoTopic=true without the suffix: AWS answers "Invalid parameter: Topic Name" (reported in 2020
     # against the CloudFormation docs; not re-confirmed since)
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name="plain", Attributes={"FifoTopic": "true"})
-    assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: Topic Name", 400)
+    assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: Topic Name", 400)
     for bad in ("two.dots.fifo", ".fifo", "bad name.fifo"):
         with pytest.raises(ClientError) as excinfo:
             sns.create_topic(Name=bad, Attributes={"FifoTopic": "true"})
-        assert error_of(excinfo)[0::2] == ("InvalidParameter", 400)
+        assert error_and_status_of(excinfo)[0::2] == ("InvalidParameter", 400)
     assert sns.list_topics()["Topics"] == [{"TopicArn": arn}]
 
 
 def test_fifo_topic_false_is_a_standard_topic(sns):
     # recorded from AWS: an explicit FifoTopic=false is not stored, the topic is a plain standard topic
     arn = sns.create_topic(Name="standard", Attributes={"FifoTopic": "false"})["TopicArn"]
-    assert set(attributes_of(sns, arn)) == STANDARD_TOPIC_KEYS
+    assert set(topic_attributes(sns, arn)) == STANDARD_TOPIC_KEYS
 
 
 def test_create_topic_is_idempotent(sns):
@@ -188,14 +168,14 @@ def test_create_topic_is_idempotent(sns):
     assert sns.create_topic(Name="orders", Attributes={"DisplayName": "Orders"})["TopicArn"] == first
     # no attributes at all is not a conflict: the existing topic is returned untouched
     assert sns.create_topic(Name="orders")["TopicArn"] == first
-    assert attributes_of(sns, first)["DisplayName"] == "Orders"
+    assert topic_attributes(sns, first)["DisplayName"] == "Orders"
     assert len(sns.list_topics()["Topics"]) == 1
 
 
 def test_recreate_keeps_attributes_set_after_creation(sns, topic_arn):
     sns.set_topic_attributes(TopicArn=topic_arn, AttributeName="DisplayName", AttributeValue="AlreadySet")
     assert sns.create_topic(Name="events")["TopicArn"] == topic_arn
-    assert attributes_of(sns, topic_arn)["DisplayName"] == "AlreadySet"
+    assert topic_attributes(sns, topic_arn)["DisplayName"] == "AlreadySet"
 
 
 def test_recreate_fifo_topic_with_the_same_attributes(sns):
@@ -209,7 +189,7 @@ def test_recreate_with_different_attributes_is_refused(sns):
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name="orders", Attributes={"DisplayName": "Something else"})
     # unconfirmed: AWS's wording by analogy with the tags and subscription variants below
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: Attributes Reason: Topic already exists with different attributes",
         400,
@@ -229,7 +209,7 @@ def test_recreate_with_tags(sns):
 def test_recreate_with_new_tags_is_refused(sns, topic_arn):
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name="events", Tags=[{"Key": "key1", "Value": "value1"}])
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: Tags Reason: Topic already exists with different tags",
         400,
@@ -268,7 +248,7 @@ def test_attributes_at_creation(sns):
             "TracingConfig": "Active",
         },
     )["TopicArn"]
-    attributes = attributes_of(sns, arn)
+    attributes = topic_attributes(sns, arn)
     assert attributes["DisplayName"] == "Configured"
     assert json.loads(attributes["Policy"]) == custom_policy
     assert attributes["KmsMasterKeyId"] == "alias/aws/sns"
@@ -295,13 +275,13 @@ def test_attributes_at_creation(sns):
 @pytest.mark.parametrize("version", ["1", "2"])
 def test_signature_version_values(sns, version):
     arn = sns.create_topic(Name="signed", Attributes={"SignatureVersion": version})["TopicArn"]
-    assert attributes_of(sns, arn)["SignatureVersion"] == version
+    assert topic_attributes(sns, arn)["SignatureVersion"] == version
 
 
 @pytest.mark.parametrize("mode", ["PassThrough", "Active"])
 def test_tracing_config_values(sns, mode):
     arn = sns.create_topic(Name="traced", Attributes={"TracingConfig": mode})["TopicArn"]
-    assert attributes_of(sns, arn)["TracingConfig"] == mode
+    assert topic_attributes(sns, arn)["TracingConfig"] == mode
 
 
 @pytest.mark.parametrize(
@@ -322,7 +302,7 @@ def test_tracing_config_values(sns, mode):
 def test_invalid_attributes_at_creation(sns, attributes):
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name="standard", Attributes=attributes)
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     # unconfirmed wording; AWS words CreateTopic attribute errors "Invalid parameter: Attributes Reason: ..."
     # (seen for DisplayName), so the prefix is asserted
@@ -344,7 +324,7 @@ def test_invalid_attributes_at_creation(sns, attributes):
 def test_invalid_fifo_attributes_at_creation(sns, attributes):
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true", **attributes})
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     assert message.startswith("Invalid parameter: ")  # unconfirmed wording
 
@@ -360,7 +340,7 @@ def test_fifo_attributes_at_creation(sns):
             "ArchivePolicy": json.dumps(archive_policy),
         },
     )["TopicArn"]
-    attributes = attributes_of(sns, arn)
+    attributes = topic_attributes(sns, arn)
     assert attributes["FifoTopic"] == "true"
     assert attributes["ContentBasedDeduplication"] == "true"
     assert attributes["FifoThroughputScope"] == "MessageGroup"
@@ -389,7 +369,7 @@ def test_regions_are_isolated(sns, aws_client):
     assert west_arn == f"arn:aws:sns:eu-west-1:{ACCOUNT}:events"
     assert sns.list_topics()["Topics"] == [{"TopicArn": east_arn}]
     assert europe.list_topics()["Topics"] == [{"TopicArn": west_arn}]
-    west = attributes_of(europe, west_arn)
+    west = topic_attributes(europe, west_arn)
     assert west["TopicArn"] == west_arn
     assert json.loads(west["Policy"]) == default_policy(west_arn)
 
@@ -407,8 +387,8 @@ def test_a_topic_is_reached_only_from_its_own_region(sns, aws_client, topic_arn)
     for call in calls:
         with pytest.raises(ClientError) as excinfo:
             call()
-        assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: TopicArn", 400)
-    assert attributes_of(sns, topic_arn)["DisplayName"] == ""
+        assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: TopicArn", 400)
+    assert topic_attributes(sns, topic_arn)["DisplayName"] == ""
 
 
 def test_accounts_are_isolated(sns, aws_client, topic_arn):
@@ -417,7 +397,7 @@ def test_accounts_are_isolated(sns, aws_client, topic_arn):
     assert other_arn == f"arn:aws:sns:{REGION}:{OTHER_ACCOUNT}:events"
     assert other.list_topics()["Topics"] == [{"TopicArn": other_arn}]
     assert sns.list_topics()["Topics"] == [{"TopicArn": topic_arn}]
-    attributes = attributes_of(other, other_arn)
+    attributes = topic_attributes(other, other_arn)
     assert attributes["Owner"] == OTHER_ACCOUNT
     assert json.loads(attributes["Policy"]) == default_policy(other_arn, OTHER_ACCOUNT)
 
@@ -426,7 +406,7 @@ def test_accounts_are_isolated(sns, aws_client, topic_arn):
 
 
 def test_attributes_of_a_fresh_standard_topic(sns, topic_arn):
-    attributes = attributes_of(sns, topic_arn)
+    attributes = topic_attributes(sns, topic_arn)
     # exact key set and values recorded from AWS (certain)
     assert set(attributes) == STANDARD_TOPIC_KEYS
     assert attributes["TopicArn"] == topic_arn
@@ -440,8 +420,8 @@ def test_attributes_of_a_fresh_standard_topic(sns, topic_arn):
 
 
 def test_attributes_of_a_fresh_fifo_topic(sns):
-    arn = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
-    attributes = attributes_of(sns, arn)
+    arn = fifo_topic(sns)
+    attributes = topic_attributes(sns, arn)
     # certain (recorded from AWS): the standard keys plus FifoTopic and ContentBasedDeduplication
     assert STANDARD_TOPIC_KEYS | {"FifoTopic", "ContentBasedDeduplication"} <= set(attributes)
     assert attributes["FifoTopic"] == "true"
@@ -464,13 +444,13 @@ def test_subscription_counts_follow_subscribe_and_unsubscribe(sns, sqs, topic_ar
     pending = sns.subscribe(
         TopicArn=topic_arn, Protocol="email", Endpoint="someone@example.com", ReturnSubscriptionArn=True
     )["SubscriptionArn"]
-    attributes = attributes_of(sns, topic_arn)
+    attributes = topic_attributes(sns, topic_arn)
     assert (attributes["SubscriptionsConfirmed"], attributes["SubscriptionsPending"]) == ("1", "1")
     assert attributes["SubscriptionsDeleted"] == "0"
 
     sns.unsubscribe(SubscriptionArn=confirmed)
     sns.unsubscribe(SubscriptionArn=pending)
-    attributes = attributes_of(sns, topic_arn)
+    attributes = topic_attributes(sns, topic_arn)
     assert (attributes["SubscriptionsConfirmed"], attributes["SubscriptionsPending"]) == ("0", "0")
     # documented as "the number of deleted subscriptions"; AWS updates these counters lazily
     assert attributes["SubscriptionsDeleted"] == "2"
@@ -480,7 +460,7 @@ def test_attributes_of_a_missing_topic(sns, topic_arn):
     for arn in (f"{topic_arn}-missing", f"arn:aws:sns:{REGION}:{ACCOUNT}:never-created"):
         with pytest.raises(ClientError) as excinfo:
             sns.get_topic_attributes(TopicArn=arn)
-        assert error_of(excinfo) == ("NotFound", "Topic does not exist", 404)
+        assert error_and_status_of(excinfo) == ("NotFound", "Topic does not exist", 404)
 
 
 @pytest.mark.parametrize(
@@ -489,7 +469,7 @@ def test_attributes_of_a_missing_topic(sns, topic_arn):
 def test_attributes_of_a_malformed_arn(sns, arn, elements):
     with pytest.raises(ClientError) as excinfo:
         sns.get_topic_attributes(TopicArn=arn)
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         f"Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not {elements}",
         400,
@@ -525,7 +505,7 @@ def test_attributes_of_a_malformed_arn(sns, arn, elements):
 )
 def test_set_each_standard_attribute(sns, topic_arn, name, value):
     sns.set_topic_attributes(TopicArn=topic_arn, AttributeName=name, AttributeValue=value)
-    assert attributes_of(sns, topic_arn)[name] == value
+    assert topic_attributes(sns, topic_arn)[name] == value
 
 
 def test_set_policy(sns, topic_arn):
@@ -543,17 +523,17 @@ def test_set_policy(sns, topic_arn):
         ],
     }
     sns.set_topic_attributes(TopicArn=topic_arn, AttributeName="Policy", AttributeValue=json.dumps(policy))
-    assert json.loads(attributes_of(sns, topic_arn)["Policy"]) == policy
+    assert json.loads(topic_attributes(sns, topic_arn)["Policy"]) == policy
 
 
 def test_set_invalid_policy(sns, topic_arn):
     for value in ("{not json", json.dumps(["a list"])):
         with pytest.raises(ClientError) as excinfo:
             sns.set_topic_attributes(TopicArn=topic_arn, AttributeName="Policy", AttributeValue=value)
-        code, message, status = error_of(excinfo)
+        code, message, status = error_and_status_of(excinfo)
         assert (code, status) == ("InvalidParameter", 400)
         assert message.startswith("Invalid parameter: Policy")  # unconfirmed wording
-    assert json.loads(attributes_of(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
+    assert json.loads(topic_attributes(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
 
 
 def test_delivery_policy_set_replace_and_clear(sns, topic_arn):
@@ -565,7 +545,7 @@ def test_delivery_policy_set_replace_and_clear(sns, topic_arn):
             {"http": {"defaultRequestPolicy": {"headerContentType": "application/json"}}}
         ),
     )
-    attributes = attributes_of(sns, topic_arn)
+    attributes = topic_attributes(sns, topic_arn)
     assert json.loads(attributes["DeliveryPolicy"]) == {
         "http": {
             "disableSubscriptionOverrides": False,
@@ -587,7 +567,7 @@ def test_delivery_policy_set_replace_and_clear(sns, topic_arn):
         AttributeName="DeliveryPolicy",
         AttributeValue=json.dumps({"http": {"defaultHealthyRetryPolicy": retry}}),
     )
-    attributes = attributes_of(sns, topic_arn)
+    attributes = topic_attributes(sns, topic_arn)
     assert json.loads(attributes["DeliveryPolicy"]) == {
         "http": {"defaultHealthyRetryPolicy": retry, "disableSubscriptionOverrides": False}
     }
@@ -597,13 +577,13 @@ def test_delivery_policy_set_replace_and_clear(sns, topic_arn):
 
     # an empty value removes the policy
     sns.set_topic_attributes(TopicArn=topic_arn, AttributeName="DeliveryPolicy", AttributeValue="")
-    attributes = attributes_of(sns, topic_arn)
+    attributes = topic_attributes(sns, topic_arn)
     assert "DeliveryPolicy" not in attributes
     assert json.loads(attributes["EffectiveDeliveryPolicy"]) == DEFAULT_EFFECTIVE_DELIVERY_POLICY
 
 
 def test_set_fifo_attributes(sns):
-    arn = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    arn = fifo_topic(sns)
     sns.set_topic_attributes(TopicArn=arn, AttributeName="ContentBasedDeduplication", AttributeValue="true")
     sns.set_topic_attributes(TopicArn=arn, AttributeName="FifoThroughputScope", AttributeValue="MessageGroup")
     sns.set_topic_attributes(
@@ -611,24 +591,24 @@ def test_set_fifo_attributes(sns):
         AttributeName="ArchivePolicy",
         AttributeValue=json.dumps({"MessageRetentionPeriod": "7"}),
     )
-    attributes = attributes_of(sns, arn)
+    attributes = topic_attributes(sns, arn)
     assert attributes["ContentBasedDeduplication"] == "true"
     assert attributes["FifoThroughputScope"] == "MessageGroup"
     assert json.loads(attributes["ArchivePolicy"]) == {"MessageRetentionPeriod": "7"}
     sns.set_topic_attributes(TopicArn=arn, AttributeName="ContentBasedDeduplication", AttributeValue="false")
-    assert attributes_of(sns, arn)["ContentBasedDeduplication"] == "false"
+    assert topic_attributes(sns, arn)["ContentBasedDeduplication"] == "false"
 
 
 @pytest.mark.parametrize("value", ["true", "false"])
 def test_fifo_topic_cannot_be_changed(sns, topic_arn, value):
-    fifo_arn = sns.create_topic(Name="orders.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+    fifo_arn = fifo_topic(sns)
     for arn in (topic_arn, fifo_arn):
         with pytest.raises(ClientError) as excinfo:
             sns.set_topic_attributes(TopicArn=arn, AttributeName="FifoTopic", AttributeValue=value)
         # recorded from AWS for FifoTopic=false on a standard topic
-        assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: AttributeName", 400)
-    assert "FifoTopic" not in attributes_of(sns, topic_arn)
-    assert attributes_of(sns, fifo_arn)["FifoTopic"] == "true"
+        assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: AttributeName", 400)
+    assert "FifoTopic" not in topic_attributes(sns, topic_arn)
+    assert topic_attributes(sns, fifo_arn)["FifoTopic"] == "true"
 
 
 def test_set_unknown_attribute(sns, topic_arn):
@@ -636,7 +616,7 @@ def test_set_unknown_attribute(sns, topic_arn):
         with pytest.raises(ClientError) as excinfo:
             sns.set_topic_attributes(TopicArn=topic_arn, AttributeName=name, AttributeValue="x")
         # inferred: the FifoTopic answer above applies to every name SetTopicAttributes does not take
-        assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: AttributeName", 400)
+        assert error_and_status_of(excinfo) == ("InvalidParameter", "Invalid parameter: AttributeName", 400)
 
 
 @pytest.mark.parametrize(
@@ -653,10 +633,10 @@ def test_set_unknown_attribute(sns, topic_arn):
 def test_set_invalid_values(sns, topic_arn, name, value):
     with pytest.raises(ClientError) as excinfo:
         sns.set_topic_attributes(TopicArn=topic_arn, AttributeName=name, AttributeValue=value)
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     assert message.startswith("Invalid parameter: ")  # unconfirmed wording
-    assert name not in attributes_of(sns, topic_arn)
+    assert name not in topic_attributes(sns, topic_arn)
 
 
 def test_set_attributes_of_a_missing_topic(sns, topic_arn):
@@ -664,7 +644,7 @@ def test_set_attributes_of_a_missing_topic(sns, topic_arn):
         sns.set_topic_attributes(
             TopicArn=f"{topic_arn}-missing", AttributeName="DisplayName", AttributeValue="x"
         )
-    assert error_of(excinfo) == ("NotFound", "Topic does not exist", 404)
+    assert error_and_status_of(excinfo) == ("NotFound", "Topic does not exist", 404)
 
 
 # --- DeleteTopic ----------------------------------------------------------------------------------
@@ -675,7 +655,7 @@ def test_delete_topic(sns, topic_arn):
     assert sns.list_topics()["Topics"] == []
     with pytest.raises(ClientError) as excinfo:
         sns.get_topic_attributes(TopicArn=topic_arn)
-    assert error_of(excinfo) == ("NotFound", "Topic does not exist", 404)
+    assert error_and_status_of(excinfo) == ("NotFound", "Topic does not exist", 404)
 
 
 def test_delete_topic_is_idempotent(sns, topic_arn):
@@ -689,7 +669,7 @@ def test_delete_topic_with_a_malformed_arn(sns):
     # inferred: every TopicArn member is parsed the same way (recorded for Get/Publish/Subscribe)
     with pytest.raises(ClientError) as excinfo:
         sns.delete_topic(TopicArn="not-an-arn")
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 1",
         400,
@@ -710,12 +690,12 @@ def test_delete_topic_removes_its_subscriptions_and_tags(sns, sqs, topic_arn):
     # they are gone at once
     with pytest.raises(ClientError) as excinfo:
         sns.get_subscription_attributes(SubscriptionArn=doomed)
-    assert error_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
+    assert error_and_status_of(excinfo) == ("NotFound", "Subscription does not exist", 404)
 
     assert sns.create_topic(Name="events")["TopicArn"] == topic_arn
     assert sns.list_tags_for_resource(ResourceArn=topic_arn)["Tags"] == []
     assert sns.list_subscriptions_by_topic(TopicArn=topic_arn)["Subscriptions"] == []
-    assert attributes_of(sns, topic_arn)["SubscriptionsConfirmed"] == "0"
+    assert topic_attributes(sns, topic_arn)["SubscriptionsConfirmed"] == "0"
 
 
 # --- ListTopics -----------------------------------------------------------------------------------
@@ -750,7 +730,7 @@ def test_list_topics_when_empty(sns):
 def test_list_topics_with_an_invalid_token(sns, topic_arn):
     with pytest.raises(ClientError) as excinfo:
         sns.list_topics(NextToken="not-a-token")
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     assert message.startswith("Invalid parameter: NextToken")  # unconfirmed wording
 
@@ -781,7 +761,7 @@ def test_duplicate_keys_in_one_request(sns, topic_arn):
             ResourceArn=topic_arn,
             Tags=[{"Key": "k1", "Value": "v1"}, {"Key": "k2", "Value": "v2"}, {"Key": "k2", "Value": "v2"}],
         )
-    assert error_of(excinfo) == (
+    assert error_and_status_of(excinfo) == (
         "InvalidParameter",
         "Invalid parameter: Duplicated keys are not allowed.",
         400,
@@ -794,7 +774,7 @@ def test_at_most_50_tags(sns, topic_arn):
     sns.tag_resource(ResourceArn=topic_arn, Tags=[{"Key": "k0", "Value": "replaced"}])  # not a 51st tag
     with pytest.raises(ClientError) as excinfo:
         sns.tag_resource(ResourceArn=topic_arn, Tags=[{"Key": "k50", "Value": "v"}])
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("TagLimitExceeded", 400)
     # unconfirmed wording
     assert message == "Could not complete request: tag quota of per resource exceeded"
@@ -806,7 +786,7 @@ def test_at_most_50_tags(sns, topic_arn):
 def test_at_most_50_tags_at_creation(sns):
     with pytest.raises(ClientError) as excinfo:
         sns.create_topic(Name="crowded", Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(51)])
-    assert error_of(excinfo)[0::2] == ("TagLimitExceeded", 400)
+    assert error_and_status_of(excinfo)[0::2] == ("TagLimitExceeded", 400)
     assert sns.list_topics()["Topics"] == []
 
 
@@ -818,7 +798,7 @@ def test_tag_key_and_value_lengths(sns, topic_arn):
     ):
         with pytest.raises(ClientError) as excinfo:
             sns.tag_resource(ResourceArn=topic_arn, Tags=tags)
-        code, message, status = error_of(excinfo)
+        code, message, status = error_and_status_of(excinfo)
         # the model's limits (TagKey 1-128, TagValue 0-256), answered the query-protocol Coral way
         # AWS uses for SNS model violations (seen for PublishBatch); wording for tags unconfirmed
         assert (code, status) == ("ValidationError", 400)
@@ -836,7 +816,7 @@ def test_tags_of_a_missing_topic(sns, topic_arn):
     ):
         with pytest.raises(ClientError) as excinfo:
             call()
-        code, message, status = error_of(excinfo)
+        code, message, status = error_and_status_of(excinfo)
         assert (code, status) == ("ResourceNotFound", 404)
         assert message == "Resource does not exist"  # unconfirmed wording
 
@@ -852,7 +832,7 @@ def test_add_and_remove_permission(sns, topic_arn):
     sns.add_permission(
         TopicArn=topic_arn, Label="publishers", AWSAccountId=[OTHER_ACCOUNT], ActionName=["Publish"]
     )
-    policy = json.loads(attributes_of(sns, topic_arn)["Policy"])
+    policy = json.loads(topic_attributes(sns, topic_arn)["Policy"])
     assert policy["Statement"][0] == default_policy(topic_arn)["Statement"][0]
     added = statement(policy, "publishers")
     assert added["Effect"] == "Allow"
@@ -861,7 +841,7 @@ def test_add_and_remove_permission(sns, topic_arn):
     assert added["Resource"] == topic_arn
 
     sns.remove_permission(TopicArn=topic_arn, Label="publishers")
-    assert json.loads(attributes_of(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
+    assert json.loads(topic_attributes(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
 
 
 def test_add_permission_with_several_accounts_and_actions(sns, topic_arn):
@@ -871,7 +851,7 @@ def test_add_permission_with_several_accounts_and_actions(sns, topic_arn):
         AWSAccountId=["888888888888", "999999999999"],
         ActionName=["Publish", "Subscribe", "GetTopicAttributes"],
     )
-    added = statement(json.loads(attributes_of(sns, topic_arn)["Policy"]), "partners")
+    added = statement(json.loads(topic_attributes(sns, topic_arn)["Policy"]), "partners")
     assert sorted(as_list(added["Principal"]["AWS"])) == [
         "arn:aws:iam::888888888888:root",
         "arn:aws:iam::999999999999:root",
@@ -888,9 +868,13 @@ def test_add_permission_with_a_taken_label(sns, topic_arn):
             TopicArn=topic_arn, Label="publishers", AWSAccountId=[OTHER_ACCOUNT], ActionName=["Subscribe"]
         )
     # unconfirmed wording
-    assert error_of(excinfo) == ("InvalidParameter", "Invalid parameter: Statement already exists", 400)
+    assert error_and_status_of(excinfo) == (
+        "InvalidParameter",
+        "Invalid parameter: Statement already exists",
+        400,
+    )
     assert as_list(
-        statement(json.loads(attributes_of(sns, topic_arn)["Policy"]), "publishers")["Action"]
+        statement(json.loads(topic_attributes(sns, topic_arn)["Policy"]), "publishers")["Action"]
     ) == ["SNS:Publish"]
 
 
@@ -899,17 +883,17 @@ def test_add_permission_with_an_unknown_action(sns, topic_arn):
         sns.add_permission(
             TopicArn=topic_arn, Label="bad", AWSAccountId=[OTHER_ACCOUNT], ActionName=["NotExistingAction"]
         )
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     # unconfirmed: the sentence is known, not what (if anything) AWS appends to it
     assert message.startswith("Invalid parameter: Policy statement action out of service scope!")
-    assert json.loads(attributes_of(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
+    assert json.loads(topic_attributes(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
 
 
 def test_remove_an_unknown_label(sns, topic_arn):
     # unconfirmed: removing a label that is not in the policy is accepted and changes nothing
     sns.remove_permission(TopicArn=topic_arn, Label="never-added")
-    assert json.loads(attributes_of(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
+    assert json.loads(topic_attributes(sns, topic_arn)["Policy"]) == default_policy(topic_arn)
 
 
 def test_permissions_of_a_missing_topic(sns, topic_arn):
@@ -922,7 +906,7 @@ def test_permissions_of_a_missing_topic(sns, topic_arn):
     ):
         with pytest.raises(ClientError) as excinfo:
             call()
-        assert error_of(excinfo) == ("NotFound", "Topic does not exist", 404)
+        assert error_and_status_of(excinfo) == ("NotFound", "Topic does not exist", 404)
 
 
 # --- data protection policy -----------------------------------------------------------------------
@@ -948,7 +932,7 @@ def test_data_protection_policy_round_trip(sns, topic_arn):
 def test_invalid_data_protection_policy(sns, topic_arn):
     with pytest.raises(ClientError) as excinfo:
         sns.put_data_protection_policy(ResourceArn=topic_arn, DataProtectionPolicy="{not json")
-    code, message, status = error_of(excinfo)
+    code, message, status = error_and_status_of(excinfo)
     assert (code, status) == ("InvalidParameter", 400)
     assert message.startswith("Invalid parameter: ")  # unconfirmed wording
     assert sns.get_data_protection_policy(ResourceArn=topic_arn).get("DataProtectionPolicy", "") == ""
@@ -964,4 +948,4 @@ def test_data_protection_policy_of_a_missing_topic(sns, topic_arn):
     ):
         with pytest.raises(ClientError) as excinfo:
             call()
-        assert error_of(excinfo)[0::2] == ("NotFound", 404)
+        assert error_and_status_of(excinfo)[0::2] == ("NotFound", 404)

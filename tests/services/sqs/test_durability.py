@@ -10,10 +10,9 @@ import threading
 import time
 import urllib.request
 
-import boto3
 import pytest
-from botocore.config import Config
 
+from stratus.testing.process import client as new_client
 from stratus.testing.process import free_port, start_server
 
 pytestmark = [
@@ -22,21 +21,10 @@ pytestmark = [
 ]
 
 
-def _client(port: int):
-    return boto3.client(
-        "sqs",
-        endpoint_url=f"http://127.0.0.1:{port}",
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
-    )
-
-
 def test_kill_9_loses_no_acknowledged_message(tmp_path):
     port = free_port()
     server = start_server(tmp_path, port)
-    sqs = _client(port)
+    sqs = new_client("sqs", port)
     url = sqs.create_queue(QueueName="durable")["QueueUrl"]
     sent: set[str] = set()
     deleted: set[str] = set()  # deletes the server acknowledged
@@ -45,7 +33,7 @@ def test_kill_9_loses_no_acknowledged_message(tmp_path):
     lock = threading.Lock()
 
     def sender(worker: int) -> None:
-        client, n = _client(port), 0
+        client, n = new_client("sqs", port), 0
         while not stop.is_set():
             body = f"{worker}-{n}"
             n += 1
@@ -57,7 +45,7 @@ def test_kill_9_loses_no_acknowledged_message(tmp_path):
                 sent.add(body)
 
     def receiver() -> None:
-        client = _client(port)
+        client = new_client("sqs", port)
         while not stop.is_set():
             try:
                 messages = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
@@ -92,7 +80,7 @@ def test_kill_9_loses_no_acknowledged_message(tmp_path):
             method="POST",
         )
         urllib.request.urlopen(request, timeout=10).read()
-        sqs = _client(port)
+        sqs = new_client("sqs", port)
         found: list[str] = []
         while True:
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=600).get(
