@@ -100,8 +100,14 @@ class StratusApp:
         await _send_response(send, response, head=method == "HEAD")
 
 
+BODILESS_STATUSES = (204, 304)  # HTTP forbids a body; a client would read it as the next response
+
+
 async def _send_response(send: Any, response: HttpResponse, *, head: bool) -> None:
     body = response.body
+    if response.status in BODILESS_STATUSES:
+        _close(body)
+        body = b""
     headers = [
         (name.encode("latin-1"), str(value).encode("latin-1", "replace")) for name, value in response.headers
     ]

@@ -114,12 +114,18 @@ def apply_http_members(plan: RestOutputPlan, output: dict, headers: list[tuple[s
     return status
 
 
+# A provider may put this key in its output to answer with another status than the operation's
+# (S3 GetObject's 206 Partial Content); it is not a member of any shape, so nothing else sees it.
+HTTP_STATUS_KEY = "__http_status__"
+
+
 def start_rest_response(
     plan: RestOutputPlan, output: dict, *, raw: bool
 ) -> tuple[int, list[tuple[str, str]], object]:
     """Status, header members and (for a blob/string payload) the raw body, shared by rest-json and rest-xml."""
     headers: list[tuple[str, str]] = []
     status = apply_http_members(plan, output, headers) if plan.has_http_members else plan.default_status
+    status = output.get(HTTP_STATUS_KEY, status)
     body: object = b""
     if raw:
         value = output.get(plan.payload_member)  # type: ignore[arg-type]
