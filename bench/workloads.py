@@ -409,3 +409,55 @@ for _subscriptions in (1, 10):
             description=f"a 256-byte message to a topic with {_subscriptions} SQS subscription(s)",
         )
     )
+
+
+def _bucket_with(size: int, key_count: int = 1):
+    """A bucket holding `key_count` objects of `size` bytes (keys obj-0 ...); the state is its name."""
+
+    def setup(endpoint: str) -> str:
+        s3 = boto3_client("s3", endpoint)
+        name = _unique("bench-bucket")
+        s3.create_bucket(Bucket=name)
+        body = b"x" * size
+        for n in range(key_count):
+            s3.put_object(Bucket=name, Key=f"obj-{n}", Body=body)
+        return name
+
+    return setup
+
+
+def _empty_bucket(endpoint: str, name: str) -> None:
+    s3 = boto3_client("s3", endpoint)
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
+        entries = [{"Key": v["Key"], "VersionId": v["VersionId"]} for v in page.get("Versions", [])]
+        entries += [{"Key": m["Key"], "VersionId": m["VersionId"]} for m in page.get("DeleteMarkers", [])]
+        for start in range(0, len(entries), 1000):
+            s3.delete_objects(Bucket=name, Delete={"Objects": entries[start : start + 1000], "Quiet": True})
+    s3.delete_bucket(Bucket=name)
+
+
+for _label, _size in (("4KiB", 4096), ("1MiB", 1024 * 1024)):
+    register(
+        Workload(
+            name=f"s3.PutObject-{_label}",
+            service="s3",
+            operation="PutObject",
+            setup=_bucket_with(0, 0),
+            teardown=_empty_bucket,
+            params=lambda name, i, size=_size: {"Bucket": name, "Key": f"put-{i % 64}", "Body": b"x" * size},
+            pool_size=64,
+            description=f"a {_label} object (overwrites 64 keys in turn)",
+        )
+    )
+    register(
+        Workload(
+            name=f"s3.GetObject-{_label}",
+            service="s3",
+            operation="GetObject",
+            setup=_bucket_with(_size),
+            teardown=_empty_bucket,
+            params=lambda name, i: {"Bucket": name, "Key": "obj-0"},
+            pool_size=1,
+            description=f"reading a {_label} object whole",
+        )
+    )

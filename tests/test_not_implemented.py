@@ -14,7 +14,7 @@ CASES = [
     ("lambda", "list_functions", {}),  # rest-json
     ("apigatewayv2", "get_apis", {}),  # rest-json, same signing name as apigateway
     ("apigateway", "get_rest_apis", {}),
-    ("s3", "list_buckets", {}),  # rest-xml
+    ("route53domains", "list_domains", {}),  # json
     ("route53", "list_hosted_zones", {}),  # rest-xml
     ("cloudwatch", "list_metrics", {}),  # smithy-rpc-v2-cbor
     ("cloudformation", "list_stacks", {}),  # query

@@ -205,7 +205,10 @@ class Authority:
             resource = item.resource
             if resource == "*" and ctx.service == "iam" and "UserName" not in params:
                 resource = _caller_as_user(ctx)
-            self.check(ctx, item.action, resource, resource_account=item.resource_account, context=extra)
+            resource_account = item.resource_account
+            if resource_account is None and _arn_without_account(resource):
+                resource_account = self._resource_account(ctx, resource)
+            self.check(ctx, item.action, resource, resource_account=resource_account, context=extra)
 
     def check(
         self,
@@ -366,6 +369,11 @@ class Authority:
             return None
         return provider.resource_policy(ctx, resource)
 
+    def _resource_account(self, ctx: RequestContext, resource: str) -> str | None:
+        """The owner of a resource whose ARN names no account (an S3 bucket), from its service."""
+        provider = self.runtime.providers.get(ctx.service)
+        return provider.resource_account(ctx, resource) if provider is not None else None
+
     def _resource_tags(self, ctx: RequestContext, resource: str) -> dict[str, str] | None:
         provider = self.runtime.providers.get(ctx.service)
         return provider.resource_tags(ctx, resource) if provider is not None else None
@@ -501,3 +509,9 @@ def authorization_document(request: AuthzRequest, decision: Decision) -> dict:
             },
         },
     }
+
+
+def _arn_without_account(resource: str) -> bool:
+    """`arn:aws:s3:::bucket/key`: the ARN says nothing about the owning account."""
+    parts = resource.split(":", 5)
+    return len(parts) == 6 and parts[0] == "arn" and parts[4] == ""

@@ -52,6 +52,10 @@ async def handle_request(
 ) -> HttpResponse:
     started = time.perf_counter()
     request_id = ids.request_id()
+    if request.method == "OPTIONS":  # a browser's CORS preflight: S3 answers it from the bucket's rules
+        from stratus.services.s3.cors_http import preflight
+
+        return preflight(runtime, request)
     try:
         found = route(request)
     except RoutingError as error:
@@ -84,6 +88,7 @@ async def handle_request(
         request=request,
     )
     status, error_code = 200, None
+    params: dict = {}
     try:
         # Who is calling (and, with IAM on, is the signature right) comes before anything else.
         principal, credential = auth.identify(request, scope, found.service, operation)
@@ -110,5 +115,21 @@ async def handle_request(
         error = InternalError("We encountered an internal error. Please try again.")
         status, error_code = error.status, error.code
         response = serialize_error(found.protocol, model, operation, error, request_id)
+    if "origin" in request.headers:
+        _add_cross_origin_headers(runtime, ctx, params, response)
     runtime.request_log.record(RequestRecord.of(ctx, status, error_code, started))
     return response
+
+
+def _add_cross_origin_headers(
+    runtime: Runtime, ctx: RequestContext, params: dict, response: HttpResponse
+) -> None:
+    provider = runtime.providers.get(ctx.service)
+    if provider is None:
+        return
+    try:
+        extra = provider.cross_origin_headers(ctx, params)
+    except Exception:  # CORS headers never turn an answer into an error
+        log.exception("CORS headers for %s.%s failed", ctx.service, ctx.operation)
+        return
+    response.headers.extend(extra.items())

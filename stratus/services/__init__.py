@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 # botocore service name -> "module:ProviderClass"
 PROVIDERS: dict[str, str] = {
     "iam": "stratus.services.iam.provider:IamProvider",
+    "s3": "stratus.services.s3.provider:S3Provider",
     "sns": "stratus.services.sns.provider:SnsProvider",
     "sqs": "stratus.services.sqs.provider:SqsProvider",
     "sts": "stratus.services.sts.provider:StsProvider",

@@ -51,9 +51,17 @@ class Provider:
         """
         return None
 
+    def resource_account(self, ctx: RequestContext, resource_arn: str) -> str | None:
+        """The account owning a resource whose ARN has no account field (S3 buckets and objects)."""
+        return None
+
     def resource_tags(self, ctx: RequestContext, resource_arn: str) -> dict[str, str] | None:
         """The tags of a resource of this service (for `aws:ResourceTag/*` conditions), if any."""
         return None
+
+    def cross_origin_headers(self, ctx: RequestContext, params: dict) -> dict[str, str]:
+        """Access-Control-* headers for a request that carries an Origin (S3's bucket CORS rules)."""
+        return {}
 
     def on_reset(self) -> None:
         """Drop in-memory caches after the state store was wiped."""
