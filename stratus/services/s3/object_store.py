@@ -43,6 +43,7 @@ class ObjectVersion:
     tags: dict = field(default_factory=dict)
     acl: dict | None = None
     extra: dict = field(default_factory=dict)
+    inline_body: bytes | None = None  # a small body kept in the row instead of a blob
 
 
 @dataclass(slots=True)
@@ -64,6 +65,7 @@ class NewVersion:
     acl: dict | None = None
     extra: dict = field(default_factory=dict)
     delete_marker: bool = False
+    inline_body: bytes | None = None
 
 
 def _version(row) -> ObjectVersion:
@@ -87,6 +89,7 @@ def _version(row) -> ObjectVersion:
         tags=loads(row["tags"], {}),
         acl=loads(row["acl"]),
         extra=loads(row["extra"], {}),
+        inline_body=row["inline_body"],
     )
 
 
@@ -125,15 +128,16 @@ def write(db: Database, bucket: Bucket, new: NewVersion) -> tuple[ObjectVersion,
         (bucket.name, new.key),
     )
     cursor = db.execute(
-        "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, size, etag, "
-        "last_modified, storage_class, owner_id, headers, metadata, checksums, parts, tags, acl, extra) "
-        "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO s3_objects (bucket, key, version_id, is_latest, delete_marker, blob_id, inline_body, size, "
+        "etag, last_modified, storage_class, owner_id, headers, metadata, checksums, parts, tags, acl, extra) "
+        "VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             bucket.name,
             new.key,
             version_id,
             int(new.delete_marker),
             new.blob_id,
+            new.inline_body,
             new.size,
             new.etag,
             new.last_modified,

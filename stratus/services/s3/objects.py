@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, unquote
 from stratus.core.context import RequestContext
 from stratus.protocol.serializers.rest import HTTP_STATUS_KEY
 from stratus.services.s3 import object_store
-from stratus.services.s3.bodies import OFFLOAD_ABOVE_BYTES, StoredBody, copy_blob, open_range, store_body
+from stratus.services.s3.bodies import OFFLOAD_ABOVE_BYTES, StoredBody, copy_body, open_body, store_body
 from stratus.services.s3.bucket_store import Bucket, require_bucket
 from stratus.services.s3.common import (
     InvalidArgument,
@@ -192,6 +192,7 @@ class ObjectOperations:
             owner_id=ctx.account_id,
             last_modified=ctx.time.timestamp(),
             blob_id=body.blob_id,
+            inline_body=body.inline,
             size=body.size,
             etag=f'"{body.md5}"',
             storage_class=storage_class,
@@ -310,12 +311,12 @@ class ObjectOperations:
     def get_object(self, ctx: RequestContext, req: dict) -> dict:
         _, version, fields, span = self._read(ctx, req)
         if span is None:
-            fields["Body"] = open_range(self.blobs(), version.blob_id, 0, version.size)  # type: ignore[attr-defined]
+            fields["Body"] = open_body(self.blobs(), version.blob_id, version.inline_body, 0, version.size)  # type: ignore[attr-defined]
             if req.get("PartNumber") is not None:
                 fields["PartsCount"] = len(version.parts or [1])
             return fields
         start, length = span
-        fields["Body"] = open_range(self.blobs(), version.blob_id, start, length)  # type: ignore[attr-defined]
+        fields["Body"] = open_body(self.blobs(), version.blob_id, version.inline_body, start, length)  # type: ignore[attr-defined]
         fields["ContentLength"] = length
         fields["ContentRange"] = f"bytes {start}-{start + length - 1}/{version.size}"
         fields[HTTP_STATUS_KEY] = 206
@@ -443,15 +444,16 @@ class ObjectOperations:
             metadata = dict(source.metadata)
         store = self.blobs()  # type: ignore[attr-defined]
         if source.size > OFFLOAD_ABOVE_BYTES:
-            body = await ctx.offload(copy_blob, store, source.blob_id)
+            body = await ctx.offload(copy_body, store, source.blob_id, source.inline_body)
         else:
-            body = copy_blob(store, source.blob_id)
+            body = copy_body(store, source.blob_id, source.inline_body)
         etag = f'"{body.md5}"'  # a copy is a single-part object, whatever its source was
         new = NewVersion(
             key=key,
             owner_id=ctx.account_id,
             last_modified=ctx.time.timestamp(),
             blob_id=body.blob_id,
+            inline_body=body.inline,
             size=body.size,
             etag=etag,
             storage_class=storage_class,

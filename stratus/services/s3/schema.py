@@ -2,7 +2,9 @@
 their stored configurations, object versions, multipart uploads and their parts.
 
 Object and part bodies are blobs (`runtime.state.blobs("s3")`), named by generated ids; a row
-refers to its blob only once the blob is complete (written, fsynced, renamed). Times are emulated
+refers to its blob only once the blob is complete (written, fsynced, renamed). Object bodies of at
+most 64 KiB are kept in the row itself (`inline_body`): one SQLite commit then stores body and
+metadata together, which is what makes small PUTs cheap. Times are emulated
 epoch seconds (the Stratus clock).
 """
 
@@ -44,7 +46,8 @@ MIGRATIONS = [
         version_id TEXT NOT NULL,
         is_latest INTEGER NOT NULL,
         delete_marker INTEGER NOT NULL DEFAULT 0,
-        blob_id TEXT,                           -- NULL for a delete marker or an empty body
+        blob_id TEXT,                           -- the body's file; NULL for a marker, an empty or inline body
+        inline_body BLOB,                       -- a small body kept in the row (no file, no fsync)
         size INTEGER NOT NULL DEFAULT 0,
         etag TEXT NOT NULL DEFAULT '',          -- with its quotes, as S3 shows it
         last_modified REAL NOT NULL,
