@@ -10,12 +10,20 @@ from stratus.services.s3.config_policy import stored_policy
 from stratus.services.s3.config_tagging import bucket_tags
 from stratus.services.s3.cors_http import response_headers
 from stratus.services.s3.listing import ListingOperations
+from stratus.services.s3.multipart import MultipartOperations
 from stratus.services.s3.objects import ObjectOperations
 from stratus.services.s3.schema import MIGRATIONS, S3_DATABASE
 from stratus.store import BlobStore, Database
 
 
-class S3Provider(BucketOperations, BucketConfigOperations, ObjectOperations, ListingOperations, Provider):
+class S3Provider(
+    BucketOperations,
+    BucketConfigOperations,
+    ObjectOperations,
+    MultipartOperations,
+    ListingOperations,
+    Provider,
+):
     service = "s3"
 
     def db(self) -> Database:
