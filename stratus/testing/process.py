@@ -56,3 +56,21 @@ def start_server(data_dir: Path, port: int) -> subprocess.Popen:
         if line == "Ready.\n":
             return process
     raise AssertionError("the server did not start")
+
+
+def kill_during(server: subprocess.Popen, workers: list, stop, seconds: float = 1.5) -> None:
+    """Run `workers` (callables, each in a thread, looping until `stop` is set) against `server`,
+    SIGKILL the server after `seconds`, then stop and join the workers."""
+    import signal
+    import threading
+    import time
+
+    threads = [threading.Thread(target=worker) for worker in workers]
+    for thread in threads:
+        thread.start()
+    time.sleep(seconds)
+    server.send_signal(signal.SIGKILL)
+    server.wait(timeout=10)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=10)

@@ -8,12 +8,11 @@ import os
 import signal
 import sqlite3
 import threading
-import time
 
 import pytest
 
 from stratus.testing.process import client as new_client
-from stratus.testing.process import free_port, start_server
+from stratus.testing.process import free_port, kill_during, start_server
 
 pytestmark = [
     pytest.mark.slow,
@@ -51,15 +50,7 @@ def test_kill_9_during_uploads(tmp_path):
                 acknowledged[key] = hashlib.sha256(body).hexdigest()
             n += 1
 
-    threads = [threading.Thread(target=uploader, args=(i,)) for i in range(3)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    server.send_signal(signal.SIGKILL)
-    server.wait(timeout=10)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    kill_during(server, [lambda i=i: uploader(i) for i in range(3)], stop)
     assert len(acknowledged) > 20, len(acknowledged)
 
     server = start_server(tmp_path, port)

@@ -12,7 +12,7 @@ import time
 import pytest
 
 from stratus.testing.process import client as new_client
-from stratus.testing.process import free_port, start_server
+from stratus.testing.process import free_port, kill_during, start_server
 
 from .support import subscribe_queue
 
@@ -42,15 +42,7 @@ def test_kill_9_loses_no_acknowledged_publish(tmp_path):
             with lock:
                 acknowledged.add(message_id)
 
-    threads = [threading.Thread(target=publisher, args=(i,)) for i in range(3)]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    server.send_signal(signal.SIGKILL)
-    server.wait(timeout=10)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    kill_during(server, [lambda i=i: publisher(i) for i in range(3)], stop)
     assert len(acknowledged) > 50, len(acknowledged)
 
     server = start_server(tmp_path, port)

@@ -7,13 +7,12 @@ import json
 import os
 import signal
 import threading
-import time
 import urllib.request
 
 import pytest
 
 from stratus.testing.process import client as new_client
-from stratus.testing.process import free_port, start_server
+from stratus.testing.process import free_port, kill_during, start_server
 
 pytestmark = [
     pytest.mark.slow,
@@ -58,17 +57,7 @@ def test_kill_9_loses_no_acknowledged_message(tmp_path):
             except Exception:
                 return
 
-    threads = [threading.Thread(target=sender, args=(i,)) for i in range(3)] + [
-        threading.Thread(target=receiver)
-    ]
-    for thread in threads:
-        thread.start()
-    time.sleep(1.5)
-    server.send_signal(signal.SIGKILL)
-    server.wait(timeout=10)
-    stop.set()
-    for thread in threads:
-        thread.join(timeout=10)
+    kill_during(server, [lambda i=i: sender(i) for i in range(3)] + [receiver], stop)
     assert len(sent) > 50 and deleted, (len(sent), len(deleted))
 
     server = start_server(tmp_path, port)
