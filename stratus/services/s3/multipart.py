@@ -82,6 +82,8 @@ from stratus.services.s3.multipart_store import (
     put_part,
     require_upload,
 )
+from stratus.services.s3.object_acl import requested_acl
+from stratus.services.s3.object_lock import requested_lock
 from stratus.services.s3.object_store import NewVersion, ObjectVersion
 from stratus.services.s3.objects import (
     STORAGE_CLASSES,
@@ -115,6 +117,9 @@ class MultipartOperations:
         if storage_class not in STORAGE_CLASSES:
             raise s3_error(InvalidStorageClass, StorageClassRequested=storage_class)
         algorithm, checksum_type = upload_settings(req.get("ChecksumAlgorithm"), req.get("ChecksumType"))
+        db = self.db()
+        requested_acl(db, bucket, ctx, req)  # object_acl.py: refused now; the object reads AclRequest
+        lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py: checked, or the default retention
         now = ctx.time.timestamp()
         upload = Upload(
             upload_id=new_upload_id(now),
@@ -128,9 +133,8 @@ class MultipartOperations:
             checksum_algorithm=algorithm,
             checksum_type=checksum_type,
             tags=parse_tagging(req.get("Tagging")),
-            extra=self._upload_extra(ctx, req),
+            extra={**self._upload_extra(ctx, req), **lock},
         )
-        db = self.db()
         with db.transaction():
             require_bucket(db, bucket.name)
             insert_upload(db, upload)

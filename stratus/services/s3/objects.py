@@ -24,8 +24,16 @@ from stratus.services.s3.common import (
     _error,
     s3_error,
 )
+from stratus.services.s3.object_acl import requested_acl
+from stratus.services.s3.object_lock import (
+    check_version_deletable,
+    lock_fields,
+    requested_lock,
+    require_body_checksum,
+)
 from stratus.services.s3.object_store import NULL_VERSION, VERSION_ID, NewVersion, ObjectVersion
 from stratus.services.s3.preconditions import check_read_conditions, parse_range
+from stratus.services.s3.restore import check_copy_source, check_readable, restore_fields
 from stratus.store import Database
 
 MetadataTooLarge = _error(
@@ -167,6 +175,7 @@ def object_fields(version: ObjectVersion) -> dict:
         fields["TagCount"] = len(version.tags)
     if version.parts:
         fields["PartsCount"] = len(version.parts)
+    fields.update(lock_fields(version.extra))  # object_lock.py
     return fields
 
 
@@ -186,6 +195,9 @@ class ObjectOperations:
         tags = parse_tagging(req.get("Tagging"))
         metadata = user_metadata(req)
         self._check_write_conditions(db, bucket, key, req)
+        acl = requested_acl(db, bucket, ctx, req)  # object_acl.py
+        lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py
+        require_body_checksum(ctx, req, lock)
         body = await self._store(ctx, req.get("Body"))
         new = NewVersion(
             key=key,
@@ -200,6 +212,8 @@ class ObjectOperations:
             metadata=metadata,
             checksums={**body.checksums, "type": "FULL_OBJECT"} if body.checksums else {},
             tags=tags,
+            acl=acl,
+            extra=lock,
         )
         try:
             with db.transaction():
@@ -288,6 +302,7 @@ class ObjectOperations:
         version = self._find(db, bucket, key, req.get("VersionId"))
         check_read_conditions(req, version.etag, version.last_modified)
         fields = object_fields(version)
+        fields.update(restore_fields(version, ctx.time.timestamp()))  # restore.py
         if bucket.versioning:
             fields["VersionId"] = version.version_id
         for override, member in RESPONSE_OVERRIDES.items():
@@ -310,6 +325,7 @@ class ObjectOperations:
 
     def get_object(self, ctx: RequestContext, req: dict) -> dict:
         _, version, fields, span = self._read(ctx, req)
+        check_readable(version, ctx.time.timestamp())  # restore.py: archived objects need a restore
         if span is None:
             fields["Body"] = open_body(self.blobs(), version.blob_id, version.inline_body, 0, version.size)  # type: ignore[attr-defined]
             if req.get("PartNumber") is not None:
@@ -337,16 +353,32 @@ class ObjectOperations:
         db = self.db()
         with db.transaction():
             bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
-            result, reclaimed = self._delete(db, ctx, bucket, _check_key(req["Key"]), req.get("VersionId"))
+            result, reclaimed = self._delete(
+                db,
+                ctx,
+                bucket,
+                _check_key(req["Key"]),
+                req.get("VersionId"),
+                bypass_governance=bool(req.get("BypassGovernanceRetention")),
+            )
         self.reclaim(reclaimed)  # type: ignore[attr-defined]
         return result
 
     def _delete(
-        self, db: Database, ctx: RequestContext, bucket: Bucket, key: str, version_id: str | None
+        self,
+        db: Database,
+        ctx: RequestContext,
+        bucket: Bucket,
+        key: str,
+        version_id: str | None,
+        *,
+        bypass_governance: bool = False,
     ) -> tuple[dict, list[str]]:
         """One deletion as DeleteObject does it (inside a transaction)."""
         if version_id is not None:
             _check_version_id(version_id)
+            # object_lock.py: a locked version cannot be deleted (a delete marker always can be added)
+            check_version_deletable(db, bucket, key, version_id, bypass_governance, ctx.time.timestamp())
             removed, reclaimed = object_store.remove_version(db, bucket.name, key, version_id)
             result: dict = {"VersionId": version_id}
             if removed is not None and removed.delete_marker:
@@ -367,6 +399,7 @@ class ObjectOperations:
         if not objects or len(objects) > MAX_DELETE_KEYS:
             raise s3_error(MalformedXML)
         quiet = bool(request.get("Quiet"))
+        bypass_governance = bool(req.get("BypassGovernanceRetention"))
         deleted, errors, reclaimed = [], [], []
         db = self.db()
         with db.transaction():
@@ -374,7 +407,9 @@ class ObjectOperations:
             for entry in objects:
                 key, version_id = entry.get("Key"), entry.get("VersionId")
                 try:
-                    result, freed = self._delete(db, ctx, bucket, _check_key(key), version_id)
+                    result, freed = self._delete(
+                        db, ctx, bucket, _check_key(key), version_id, bypass_governance=bypass_governance
+                    )
                 except S3Error as error:
                     errors.append(
                         {
@@ -412,8 +447,11 @@ class ObjectOperations:
         source_bucket = require_bucket(db, source_bucket_name)
         source = self._find(db, source_bucket, source_key, source_version_id)
         check_read_conditions(req, source.etag, source.last_modified, prefix="CopySource")
+        check_copy_source(source, ctx.time.timestamp())  # restore.py
         bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         key = _check_key(req["Key"])
+        acl = requested_acl(db, bucket, ctx, req)  # object_acl.py: the copy's own ACL, not the source's
+        lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py: likewise its own lock
         replace_metadata = req.get("MetadataDirective") == "REPLACE"
         storage_class = req.get("StorageClass") or source.storage_class
         if storage_class not in STORAGE_CLASSES:
@@ -461,6 +499,8 @@ class ObjectOperations:
             metadata=metadata,
             checksums={name: value for name, value in source.checksums.items()} if not source.parts else {},
             tags=tags,
+            acl=acl,
+            extra=lock,
         )
         try:
             with db.transaction():

@@ -11,7 +11,11 @@ from stratus.services.s3.config_tagging import bucket_tags
 from stratus.services.s3.cors_http import response_headers
 from stratus.services.s3.listing import ListingOperations
 from stratus.services.s3.multipart import MultipartOperations
+from stratus.services.s3.object_acl import ObjectAclOperations
+from stratus.services.s3.object_attributes import ObjectAttributesOperations
+from stratus.services.s3.object_lock import ObjectRetentionOperations
 from stratus.services.s3.objects import ObjectOperations
+from stratus.services.s3.restore import RestoreOperations
 from stratus.services.s3.schema import MIGRATIONS, S3_DATABASE
 from stratus.store import BlobStore, Database
 
@@ -22,6 +26,10 @@ class S3Provider(
     ObjectOperations,
     MultipartOperations,
     ListingOperations,
+    ObjectAclOperations,
+    ObjectRetentionOperations,
+    ObjectAttributesOperations,
+    RestoreOperations,
     Provider,
 ):
     service = "s3"
