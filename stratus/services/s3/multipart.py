@@ -93,6 +93,7 @@ from stratus.services.s3.objects import (
     parse_tagging,
 )
 from stratus.services.s3.preconditions import check_read_conditions
+from stratus.services.s3.restore import check_copy_source
 from stratus.store import BlobStore, Database
 
 OBJECT_LOCK_MEMBERS = ("ObjectLockMode", "ObjectLockRetainUntilDate", "ObjectLockLegalHoldStatus")
@@ -231,6 +232,7 @@ class MultipartOperations:
         upload = require_upload(db, bucket.name, req["Key"], req.get("UploadId"))
         part_number = part_number_of(req.get("PartNumber"))
         source_bucket, source = copy_source(db, req)
+        check_copy_source(source, ctx.time.timestamp())  # an archived source must be restored first
         check_read_conditions(req, source.etag, source.last_modified, prefix="CopySource")
         start, length = copy_source_span(req.get("CopySourceRange"), source.size)
         if length > MAX_PART_BYTES:

@@ -194,3 +194,17 @@ def test_copying_an_archived_object_needs_a_restore(s3, bucket, stratus_server):
     s3.copy_object(Bucket=bucket, Key="warm", CopySource=f"{bucket}/cold", StorageClass="STANDARD")
     assert read_body(s3, bucket, "warm") == b"frozen"
     assert "StorageClass" not in s3.head_object(Bucket=bucket, Key="warm")
+
+
+def test_an_archived_object_is_no_part_copy_source(s3, bucket):
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"frozen", StorageClass="GLACIER")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="warm")["UploadId"]
+    with pytest.raises(ClientError) as refused:
+        s3.upload_part_copy(
+            Bucket=bucket,
+            Key="warm",
+            UploadId=upload,
+            PartNumber=1,
+            CopySource={"Bucket": bucket, "Key": "cold"},
+        )
+    assert refused.value.response["Error"]["Code"] == "InvalidObjectState"
