@@ -56,6 +56,11 @@ async def handle_request(
         from stratus.services.s3.cors_http import preflight
 
         return preflight(runtime, request)
+    if request.method == "POST" and "multipart/form-data" in request.headers.get("content-type", "").lower():
+        from stratus.services.s3 import post_object  # a browser's form upload: no model operation
+
+        if (bucket := post_object.form_bucket(request)) is not None:
+            return await post_object.handle(runtime, request, bucket, source_ip, secure)
     try:
         found = route(request)
     except RoutingError as error:
