@@ -18,8 +18,8 @@ from stratus.services.s3.common import (
     s3_error,
 )
 from stratus.services.s3.multipart_checksums import FULL_OBJECT
-from stratus.services.s3.object_store import NULL_VERSION, VERSION_ID, ObjectVersion
-from stratus.services.s3.objects import parse_copy_source
+from stratus.services.s3.object_store import ObjectVersion
+from stratus.services.s3.objects import check_version_id, parse_copy_source
 from stratus.store import Database
 
 MAX_PART_NUMBER = 10_000
@@ -111,13 +111,7 @@ def copy_source(db: Database, req: dict) -> tuple[Bucket, ObjectVersion]:
         if version is None or version.delete_marker:
             raise s3_error(NoSuchKey, Key=key)
         return bucket, version
-    if version_id != NULL_VERSION and not VERSION_ID.match(version_id):
-        raise s3_error(
-            InvalidArgument,
-            "Invalid version id specified",
-            ArgumentName="versionId",
-            ArgumentValue=version_id,
-        )
+    check_version_id(version_id)
     version = object_store.by_version(db, bucket.name, key, version_id)
     if version is None:
         raise s3_error(NoSuchVersion, Key=key, VersionId=version_id)

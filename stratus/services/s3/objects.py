@@ -91,7 +91,7 @@ def _check_key(key: object) -> str:
     return key
 
 
-def _check_version_id(version_id: str) -> None:
+def check_version_id(version_id: str) -> None:
     if version_id != NULL_VERSION and not VERSION_ID.match(version_id):
         raise s3_error(
             InvalidArgument,
@@ -266,7 +266,7 @@ class ObjectOperations:
 
     def _find(self, db: Database, bucket: Bucket, key: str, version_id: str | None) -> ObjectVersion:
         if version_id is not None:
-            _check_version_id(version_id)
+            check_version_id(version_id)
             version = object_store.by_version(db, bucket.name, key, version_id)
             if version is None:
                 raise s3_error(NoSuchVersion, Key=key, VersionId=version_id)
@@ -376,7 +376,7 @@ class ObjectOperations:
     ) -> tuple[dict, list[str]]:
         """One deletion as DeleteObject does it (inside a transaction)."""
         if version_id is not None:
-            _check_version_id(version_id)
+            check_version_id(version_id)
             # object_lock.py: a locked version cannot be deleted (a delete marker always can be added)
             check_version_deletable(db, bucket, key, version_id, bypass_governance, ctx.time.timestamp())
             removed, reclaimed = object_store.remove_version(db, bucket.name, key, version_id)
