@@ -309,8 +309,14 @@ class ObjectOperations:
             if req.get(override) is not None:
                 fields[member] = req[override]
         span = self._span(req, version)
-        if span is None and req.get("ChecksumMode") == "ENABLED":
-            fields.update(_checksum_fields(version.checksums))
+        if req.get("ChecksumMode") == "ENABLED":
+            part_number = req.get("PartNumber")
+            if part_number is not None and version.parts:  # the part's own checksum (composite uploads)
+                part_checksums = version.parts[part_number - 1][1]
+                if part_checksums:
+                    fields.update(_checksum_fields({**part_checksums, "type": "COMPOSITE"}))
+            elif span is None:
+                fields.update(_checksum_fields(version.checksums))
         return bucket, version, fields, span
 
     def _span(self, req: dict, version: ObjectVersion) -> tuple[int, int] | None:

@@ -664,3 +664,26 @@ def test_list_uploads_arguments(s3, bucket):
         "Message": "Argument max-uploads must be an integer between 0 and 2147483647",
     }
     assert s3.list_multipart_uploads(Bucket=bucket, MaxUploads=5000)["MaxUploads"] == 1000
+
+
+def test_a_part_read_back_carries_the_parts_own_checksum(s3, bucket):
+    first, second = b"a" * (5 * 1024 * 1024), b"tail"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="parts", ChecksumAlgorithm="CRC32")["UploadId"]
+    parts = []
+    for number, body in ((1, first), (2, second)):
+        answer = s3.upload_part(
+            Bucket=bucket,
+            Key="parts",
+            UploadId=upload,
+            PartNumber=number,
+            Body=body,
+            ChecksumAlgorithm="CRC32",
+        )
+        parts.append({"PartNumber": number, "ETag": answer["ETag"], "ChecksumCRC32": answer["ChecksumCRC32"]})
+    s3.complete_multipart_upload(
+        Bucket=bucket, Key="parts", UploadId=upload, MultipartUpload={"Parts": parts}
+    )
+    got = s3.get_object(Bucket=bucket, Key="parts", PartNumber=2, ChecksumMode="ENABLED")
+    assert got["Body"].read() == second
+    assert got["ChecksumCRC32"] == parts[1]["ChecksumCRC32"]
+    assert got["PartsCount"] == 2
