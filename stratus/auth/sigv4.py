@@ -114,6 +114,20 @@ def verify_signature(
         )
 
 
+def check_presigned_expiry(info: SignatureInfo, service: str, *, now_real: float, clock: Clock) -> None:
+    """A presigned URL's time window alone (with IAM off: the signature is not checked, but an
+    expired URL is refused as AWS refuses it)."""
+    if not info.presigned:
+        return
+    if info.algorithm == SIGV2:
+        if info.expires_at is not None and now_real > info.expires_at:
+            raise signature_error(
+                "expired_presigned", service, expires_at=info.expires_at, now=now_real, amz_date=""
+            )
+        return
+    _check_time(info, service, now_real, clock)
+
+
 def _check_time(info: SignatureInfo, service: str, now_real: float, clock: Clock) -> None:
     signed_at = info.signed_at
     if signed_at is None:  # read_signature never leaves a SigV4 request without a date
