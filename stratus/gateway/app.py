@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("stratus.gateway")
 
-STREAM_CHUNK = 64 * 1024
+STREAM_CHUNK = 1024 * 1024
 # ... and SNS's signing certificates, served where AWS serves them (`/SimpleNotificationService-<id>.pem`)
 _INTERNAL_PREFIXES = ("/_stratus/", "/_localstack/", "/moto-api/", "/SimpleNotificationService-")
 
