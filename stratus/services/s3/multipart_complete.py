@@ -52,7 +52,7 @@ class Completion:
     etag: str  # `"<md5 of the concatenated binary part MD5s>-<count>"`
     size: int
     composite_checksum: str | None  # COMPOSITE uploads: `<base64>-<count>`
-    parts_column: list  # [[size, checksums], ...] kept with the object for GetObject?partNumber=
+    parts_column: list  # [[size, checksums, part number], ...] kept for partNumber reads and attributes
 
 
 def listed_parts(req: dict, upload_id: object) -> list[ListedPart]:
@@ -122,11 +122,14 @@ def plan_completion(
     if etag is None:  # our own ETags are always MD5s
         raise s3_error(InvalidPart, UploadId=upload.upload_id)
     composite = None
-    parts_column: list = [[part.size, {}] for part in chosen]
+    parts_column: list = [[part.size, {}, part.part_number] for part in chosen]
     if checksum_type == COMPOSITE and algorithm is not None:
         values = [part.checksums[algorithm] for part in chosen]
         composite = f"{composite_value(algorithm, values)}-{len(values)}"
-        parts_column = [[part.size, {algorithm: value}] for part, value in zip(chosen, values, strict=True)]
+        parts_column = [
+            [part.size, {algorithm: value}, part.part_number]
+            for part, value in zip(chosen, values, strict=True)
+        ]
     return Completion(chosen, etag, sum(part.size for part in chosen), composite, parts_column)
 
 

@@ -4,8 +4,8 @@ Only the attributes named in `x-amz-object-attributes` are answered. The ETag co
 quotes; a composite checksum without its `-<part count>` suffix (the parts' own checksums say
 how it was made). ObjectParts is answered for multipart objects only: with the part list (paged
 by MaxParts / PartNumberMarker, like ListParts) when the upload kept per-part checksums (COMPOSITE
-uploads), else just the part count, as S3 does. Part numbers are the parts' positions in the
-object (the order CompleteMultipartUpload listed them in).
+uploads), else just the part count, as S3 does. Parts keep the numbers they were uploaded with
+(1, 3, 7 stay 1, 3, 7); GetObject's `partNumber` counts positions (1..PartsCount).
 """
 
 from __future__ import annotations
@@ -54,7 +54,12 @@ def _object_parts(version: ObjectVersion, req: dict) -> dict:
         return {"TotalPartsCount": len(parts)}
     limit = page_size(req.get("MaxParts"), "max-parts")
     marker = part_marker(req.get("PartNumberMarker"))
-    numbered = list(enumerate(parts, start=1))[marker:]
+    # Parts keep the numbers they were uploaded with (rows written before that: their positions).
+    numbered = [
+        (entry[2] if len(entry) > 2 else position, entry[0], entry[1])
+        for position, entry in enumerate(parts, 1)
+    ]
+    numbered = [part for part in numbered if part[0] > marker]
     page = numbered[:limit]
     shown: dict = {
         "TotalPartsCount": len(parts),
@@ -67,7 +72,7 @@ def _object_parts(version: ObjectVersion, req: dict) -> dict:
                 "Size": size,
                 **{f"Checksum{name}": value for name, value in checksums.items()},
             }
-            for number, (size, checksums) in page
+            for number, size, checksums in page
         ],
     }
     if page:

@@ -75,11 +75,13 @@ def test_attributes_of_versions_and_delete_markers(s3, bucket):
     assert headers_of(excinfo)["x-amz-delete-marker"] == "true"
 
 
-def _multipart(s3, bucket: str, key: str, bodies: list[bytes], algorithm: str | None = None) -> dict:
+def _multipart(
+    s3, bucket: str, key: str, bodies: list[bytes], algorithm: str | None = None, numbers=None
+) -> dict:
     extra = {"ChecksumAlgorithm": algorithm} if algorithm else {}
     upload = s3.create_multipart_upload(Bucket=bucket, Key=key, **extra)["UploadId"]
     parts = []
-    for number, body in enumerate(bodies, start=1):
+    for number, body in zip(numbers or range(1, len(bodies) + 1), bodies, strict=True):
         answer = s3.upload_part(
             Bucket=bucket, Key=key, UploadId=upload, PartNumber=number, Body=body, **extra
         )
@@ -125,6 +127,17 @@ def test_parts_are_paged(s3, bucket):
     rest = _attributes(s3, bucket, "big", ["ObjectParts"], MaxParts=2, PartNumberMarker=2)["ObjectParts"]
     assert [part["PartNumber"] for part in rest["Parts"]] == [3]
     assert (rest["IsTruncated"], rest["PartNumberMarker"], rest["TotalPartsCount"]) == (False, 2, 3)
+
+
+def test_parts_keep_the_numbers_they_were_uploaded_with(s3, bucket):
+    bodies = [b"a" * (5 * MIB), b"b" * (5 * MIB), b"tail"]
+    _multipart(s3, bucket, "sparse", bodies, "SHA256", numbers=[2, 5, 9])
+    first = _attributes(s3, bucket, "sparse", ["ObjectParts"], MaxParts=2)["ObjectParts"]
+    assert [part["PartNumber"] for part in first["Parts"]] == [2, 5]
+    assert (first["IsTruncated"], first["NextPartNumberMarker"]) == (True, 5)
+    rest = _attributes(s3, bucket, "sparse", ["ObjectParts"], PartNumberMarker=5)["ObjectParts"]
+    assert [(part["PartNumber"], part["Size"]) for part in rest["Parts"]] == [(9, 4)]
+    assert (rest["IsTruncated"], rest["TotalPartsCount"]) == (False, 3)
 
 
 def test_parts_of_a_multipart_object_without_part_checksums(s3, bucket):
