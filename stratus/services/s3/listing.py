@@ -33,6 +33,7 @@ from stratus.services.s3.listing_scan import (
     past_common_prefix,
     start_position,
 )
+from stratus.services.s3.restore import ARCHIVE_CLASSES, restore_status
 from stratus.store import Database
 
 CHECKSUM_ALGORITHMS = frozenset({"CRC32", "CRC32C", "CRC64NVME", "SHA1", "SHA256"})
@@ -55,8 +56,26 @@ class _Owners:
         return owner
 
 
-def _object_fields(row: sqlite3.Row, entry: dict) -> dict:
-    """ETag, checksum, size and storage class of a (non delete marker) row, added to `entry`."""
+RestoreReader = Callable[[sqlite3.Row], dict | None]
+
+
+def _restore_reader(ctx: RequestContext, req: dict) -> RestoreReader | None:
+    """RestoreStatus of archived rows, when the request asked for it (x-amz-optional-object-attributes)."""
+    if "RestoreStatus" not in (req.get("OptionalObjectAttributes") or ()):
+        return None
+    now = ctx.time.timestamp()
+
+    def status(row: sqlite3.Row) -> dict | None:
+        if row["storage_class"] not in ARCHIVE_CLASSES:
+            return None
+        return restore_status(row["storage_class"], loads(row["extra"], {}), now)
+
+    return status
+
+
+def _object_fields(row: sqlite3.Row, entry: dict, restore: RestoreReader | None) -> dict:
+    """ETag, checksum, size, storage class (and restore status, if asked) of a (non delete
+    marker) row, added to `entry`."""
     entry["ETag"] = row["etag"]
     checksums_text = row["checksums"]
     if checksums_text and checksums_text != "{}":
@@ -67,6 +86,8 @@ def _object_fields(row: sqlite3.Row, entry: dict) -> dict:
             entry["ChecksumType"] = checksums.get("type", "FULL_OBJECT")  # type: ignore[union-attr]
     entry["Size"] = row["size"]
     entry["StorageClass"] = row["storage_class"]
+    if restore is not None and (status := restore(row)) is not None:
+        entry["RestoreStatus"] = status
     return entry
 
 
@@ -101,12 +122,12 @@ class ListingOperations:
             Scanner(self.db(), bucket.name, prefix, versions=False).rows, start, prefix, delimiter, limit
         )
         name = name_encoder(encode)
-        owners = _Owners()
+        owners, restore = _Owners(), _restore_reader(ctx, req)
         rows, prefixes = _split(page)
         result: dict = {
             "IsTruncated": page.truncated,
             "Marker": name(marker or ""),
-            "Contents": [self._content(row, name, owners) for row in rows] or None,
+            "Contents": [self._content(row, name, owners, restore) for row in rows] or None,
             "Name": bucket.name,
             "Prefix": name(prefix),
             "MaxKeys": max_keys,
@@ -143,10 +164,11 @@ class ListingOperations:
         )
         name = name_encoder(encode)
         owners = _Owners() if req.get("FetchOwner") else None
+        restore = _restore_reader(ctx, req)
         rows, prefixes = _split(page)
         result: dict = {
             "IsTruncated": page.truncated,
-            "Contents": [self._content(row, name, owners) for row in rows] or None,
+            "Contents": [self._content(row, name, owners, restore) for row in rows] or None,
             "Name": bucket.name,
             "Prefix": name(prefix),
             "MaxKeys": max_keys,
@@ -168,9 +190,11 @@ class ListingOperations:
         return result
 
     @staticmethod
-    def _content(row: sqlite3.Row, name: Callable[[str], str], owners: _Owners | None) -> dict:
+    def _content(
+        row: sqlite3.Row, name: Callable[[str], str], owners: _Owners | None, restore: RestoreReader | None
+    ) -> dict:
         entry: dict = {"Key": name(row["key"]), "LastModified": _time(row["last_modified"])}
-        _object_fields(row, entry)
+        _object_fields(row, entry, restore)
         if owners is not None:
             entry["Owner"] = owners(row["owner_id"])
         return entry
@@ -194,7 +218,7 @@ class ListingOperations:
             Scanner(db, bucket.name, prefix, versions=True).rows, start, prefix, delimiter or "", limit
         )
         name = name_encoder(encode)
-        owners = _Owners()
+        owners, restore = _Owners(), _restore_reader(ctx, req)
         versions, markers = [], []
         rows, prefixes = _split(page)
         for row in rows:
@@ -208,7 +232,7 @@ class ListingOperations:
             if row["delete_marker"]:
                 markers.append(entry)
             else:
-                versions.append(_object_fields(row, entry))
+                versions.append(_object_fields(row, entry, restore))
         result: dict = {
             "IsTruncated": page.truncated,
             "KeyMarker": name(key_marker or ""),

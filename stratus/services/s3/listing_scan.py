@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from stratus.store import Database
 
 # Listing columns only: the JSON columns a listing never shows (headers, metadata, tags...) stay unread.
-_CURRENT_COLUMNS = "key, size, etag, last_modified, storage_class, owner_id, checksums"
+_CURRENT_COLUMNS = "key, size, etag, last_modified, storage_class, owner_id, checksums, extra"
 _VERSION_COLUMNS = (
     "object_id, key, version_id, is_latest, delete_marker, size, etag, last_modified, storage_class, "
-    "owner_id, checksums"
+    "owner_id, checksums, extra"
 )
 _MAX_CODE_POINT = 0x10FFFF
 

@@ -59,7 +59,10 @@ def _next_midnight(epoch: float) -> float:
 def restore_state(version: ObjectVersion, now: float) -> RestoreState | None:
     """The version's restore as of `now`: ongoing, available until its expiry, or None (never
     requested, or the copy has expired)."""
-    stored = version.extra.get(RESTORE_FIELD)
+    return _state(version.extra.get(RESTORE_FIELD), now)
+
+
+def _state(stored: dict | None, now: float) -> RestoreState | None:
     if not stored:
         return None
     if now < stored["ReadyAt"]:
@@ -87,9 +90,10 @@ def restore_fields(version: ObjectVersion, now: float) -> dict:
     return {"Restore": f'ongoing-request="false", expiry-date="{expiry}"'}
 
 
-def restore_status(version: ObjectVersion, now: float) -> dict | None:
-    """ListObjects' RestoreStatus (OptionalObjectAttributes=RestoreStatus), for archived versions."""
-    state = restore_state(version, now) if is_archived(version) else None
+def restore_status(storage_class: str, extra: dict, now: float) -> dict | None:
+    """A listing's RestoreStatus (OptionalObjectAttributes=RestoreStatus): for archived versions
+    whose restore is ongoing or whose restored copy is still available; None otherwise."""
+    state = _state(extra.get(RESTORE_FIELD), now) if storage_class in ARCHIVE_CLASSES else None
     if state is None:
         return None
     if state.ongoing:

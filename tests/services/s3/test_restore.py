@@ -208,3 +208,36 @@ def test_an_archived_object_is_no_part_copy_source(s3, bucket):
             CopySource={"Bucket": bucket, "Key": "cold"},
         )
     assert refused.value.response["Error"]["Code"] == "InvalidObjectState"
+
+
+def _listed_restore_status(s3, bucket: str) -> dict:
+    """RestoreStatus per key in each of the three listings (which must agree)."""
+    asked = {"OptionalObjectAttributes": ["RestoreStatus"]}
+    v2 = {
+        item["Key"]: item.get("RestoreStatus")
+        for item in s3.list_objects_v2(Bucket=bucket, **asked)["Contents"]
+    }
+    v1 = {
+        item["Key"]: item.get("RestoreStatus") for item in s3.list_objects(Bucket=bucket, **asked)["Contents"]
+    }
+    versions = s3.list_object_versions(Bucket=bucket, **asked)["Versions"]
+    assert v1 == v2 == {item["Key"]: item.get("RestoreStatus") for item in versions}
+    return v2
+
+
+def test_listings_show_restore_status_when_asked(s3, bucket, stratus_server):
+    _archive(s3, bucket, key="cold")
+    _archive(s3, bucket, key="restored")
+    _archive(s3, bucket, key="warm", storage_class="STANDARD")
+    _restore(s3, bucket, key="restored", days=1, tier="Expedited")
+    assert _listed_restore_status(s3, bucket) == {
+        "cold": None,
+        "restored": {"IsRestoreInProgress": True},
+        "warm": None,
+    }
+    stratus_server.advance_clock(301)
+    restored = _listed_restore_status(s3, bucket)["restored"]
+    assert restored["IsRestoreInProgress"] is False
+    assert restored["RestoreExpiryDate"].timestamp() == _expiry(_restore_header(s3, bucket, key="restored"))
+    # Without the header, listings do not carry the field.
+    assert all("RestoreStatus" not in item for item in s3.list_objects_v2(Bucket=bucket)["Contents"])
