@@ -15,7 +15,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def client(service: str, port: int):
+def client(service: str, port: int, *, read_timeout: float = 5):
     """A boto3 client for the server on `port` that fails fast (no retries) once it is gone."""
     import boto3
     from botocore.config import Config
@@ -26,7 +26,7 @@ def client(service: str, port: int):
         region_name="us-east-1",
         aws_access_key_id="test",
         aws_secret_access_key="test",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=5),
+        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=read_timeout),
     )
 
 
