@@ -1,0 +1,35 @@
+"""Fixtures shared by the DynamoDB tests: a client, and ready-made tables."""
+
+import pytest
+
+
+@pytest.fixture
+def ddb(aws_client):
+    return aws_client("dynamodb")
+
+
+@pytest.fixture
+def table(ddb):
+    """A table keyed by (pk S, sk N), on demand."""
+    ddb.create_table(
+        TableName="items",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return "items"
+
+
+@pytest.fixture
+def simple_table(ddb):
+    """A table keyed by `id` (S) alone."""
+    ddb.create_table(
+        TableName="simple",
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    return "simple"
