@@ -20,7 +20,12 @@ from stratus.store import Database
 SSE_ALGORITHMS = ("AES256", "aws:kms", "aws:kms:dsse", "aws:fsx")
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 BLOCKABLE_ENCRYPTION_TYPES = ("NONE", "SSE-C")
-DEFAULT_RULE = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}
+# Since April 2026 new buckets also block SSE-C uploads until their configuration allows them.
+DEFAULT_RULE = {
+    "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+    "BucketKeyEnabled": False,
+    "BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]},
+}
 
 
 def default_encryption(db: Database, bucket: str) -> dict:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 
 from stratus.core.context import RequestContext
-from stratus.services.s3 import object_store
+from stratus.services.s3 import encryption, object_store
 from stratus.services.s3.bodies import OFFLOAD_ABOVE_BYTES
 from stratus.services.s3.bucket_store import Bucket, canonical_user_id, require_bucket
 from stratus.services.s3.common import (
@@ -62,11 +62,9 @@ from stratus.services.s3.multipart_listing import (
     uploads_page,
 )
 from stratus.services.s3.multipart_requests import (
-    ENCRYPTION_MEMBERS,
     copy_source,
     copy_source_span,
     declared_length,
-    encryption_fields,
     object_checksum_fields,
     object_location,
     part_number_of,
@@ -121,6 +119,7 @@ class MultipartOperations:
         db = self.db()
         requested_acl(db, bucket, ctx, req)  # object_acl.py: refused now; the object reads AclRequest
         lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py: checked, or the default retention
+        encrypted = encryption.requested_encryption(db, bucket.name, key, req, ctx)  # kept for the object
         now = ctx.time.timestamp()
         upload = Upload(
             upload_id=new_upload_id(now),
@@ -134,7 +133,7 @@ class MultipartOperations:
             checksum_algorithm=algorithm,
             checksum_type=checksum_type,
             tags=parse_tagging(req.get("Tagging")),
-            extra={**self._upload_extra(ctx, req), **lock},
+            extra={**self._upload_extra(ctx, req), **lock, **encrypted},
         )
         with db.transaction():
             require_bucket(db, bucket.name)
@@ -143,13 +142,13 @@ class MultipartOperations:
             "Bucket": bucket.name,
             "Key": key,
             "UploadId": upload.upload_id,
-            **encryption_fields(upload.extra),
+            **encryption.encryption_fields(upload.extra),
             **checksum_fields(upload),
         }
 
     def _upload_extra(self, ctx: RequestContext, req: dict) -> dict:
         extra: dict = {"Initiator": self._initiator(ctx)}
-        for name in ENCRYPTION_MEMBERS + OBJECT_LOCK_MEMBERS:
+        for name in OBJECT_LOCK_MEMBERS:
             value = req.get(name)
             if value is not None:
                 extra[name] = value.timestamp() if hasattr(value, "timestamp") else value
@@ -196,6 +195,7 @@ class MultipartOperations:
         bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         upload = require_upload(db, bucket.name, req["Key"], req.get("UploadId"))
         part_number = part_number_of(req.get("PartNumber"))
+        encryption.check_part_key(upload.extra, req)  # an SSE-C upload's parts carry its key
         headers = ctx.request.headers if ctx.request is not None else None
         carried = carried_algorithm(req, headers)
         check_part_request(
@@ -217,12 +217,12 @@ class MultipartOperations:
             part_number=part_number,
             blob_id=stored.blob_id,
             size=stored.size,
-            etag=f'"{stored.md5}"',
+            etag=encryption.new_etag(upload.extra, stored.md5),
             checksums=verified,
             last_modified=ctx.time.timestamp(),
         )
         self._store_part(db, upload, part)
-        result = {"ETag": part.etag, **encryption_fields(upload.extra)}
+        result = {"ETag": part.etag, **encryption.encryption_fields(upload.extra)}
         result.update({f"Checksum{name}": value for name, value in verified.items()})
         return result
 
@@ -231,7 +231,9 @@ class MultipartOperations:
         bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         upload = require_upload(db, bucket.name, req["Key"], req.get("UploadId"))
         part_number = part_number_of(req.get("PartNumber"))
+        encryption.check_part_key(upload.extra, req)
         source_bucket, source = copy_source(db, req)
+        encryption.check_read_key(source.extra, req, copy_source=True)
         check_copy_source(source, ctx.time.timestamp())  # an archived source must be restored first
         check_read_conditions(req, source.etag, source.last_modified, prefix="CopySource")
         start, length = copy_source_span(req.get("CopySourceRange"), source.size)
@@ -254,14 +256,14 @@ class MultipartOperations:
             part_number=part_number,
             blob_id=stored.blob_id,
             size=stored.size,
-            etag=f'"{stored.md5}"',
+            etag=encryption.new_etag(upload.extra, stored.md5),
             checksums=checksums,
             last_modified=ctx.time.timestamp(),
         )
         self._store_part(db, upload, part)
         copied = {"ETag": part.etag, "LastModified": timestamp(part.last_modified)}
         copied.update({f"Checksum{name}": value for name, value in checksums.items()})
-        result = {"CopyPartResult": copied, **encryption_fields(upload.extra)}
+        result = {"CopyPartResult": copied, **encryption.encryption_fields(upload.extra)}
         if source_bucket.versioning:
             result["CopySourceVersionId"] = source.version_id
         return result
@@ -362,6 +364,7 @@ class MultipartOperations:
                 return self._completion_result(ctx, bucket, done)
             raise s3_error(NoSuchUpload, UploadId=upload_id or "")
         check_requested_type(upload.checksum_type, req.get("ChecksumType"))
+        encryption.check_part_key(upload.extra, req, required=False)
         claimed = claimed_object_checksum(req, upload.checksum_algorithm, upload.checksum_type)
         plan = plan_completion(db, upload, listed, claimed)
         check_object_size(req.get("MpuObjectSize"), plan.size)
@@ -444,9 +447,8 @@ class MultipartOperations:
             "Key": version.key,
             "ETag": version.etag,
             **object_checksum_fields(version.checksums),
-            **encryption_fields(version.extra),
+            **encryption.completion_fields(version.extra),
         }
-        result.pop("SSEKMSEncryptionContext", None)  # not part of this response
         if bucket.versioning:
             result["VersionId"] = version.version_id
         return result

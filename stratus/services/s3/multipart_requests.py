@@ -24,8 +24,6 @@ from stratus.store import Database
 
 MAX_PART_NUMBER = 10_000
 COPY_SOURCE_RANGE = re.compile(r"^bytes=(\d+)-(\d+)$")
-# Request headers kept with the upload and given to the object on completion.
-ENCRYPTION_MEMBERS = ("ServerSideEncryption", "SSEKMSKeyId", "SSEKMSEncryptionContext", "BucketKeyEnabled")
 
 
 def part_number_of(value: object) -> int:
@@ -72,12 +70,6 @@ def declared_length(ctx: RequestContext, body: object) -> int:
     if decoded is not None and decoded.strip().isdigit():
         return int(decoded)
     return request.body.size
-
-
-def encryption_fields(extra: dict) -> dict:
-    fields = {name: extra[name] for name in ENCRYPTION_MEMBERS if name in extra}
-    fields.setdefault("ServerSideEncryption", "AES256")
-    return fields
 
 
 def object_checksum_fields(checksums: dict) -> dict:

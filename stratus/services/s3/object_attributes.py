@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from stratus.core.context import RequestContext
 from stratus.services.s3.bucket_store import Bucket
 from stratus.services.s3.common import InvalidArgument, s3_error
+from stratus.services.s3.encryption import check_read_key
 from stratus.services.s3.multipart_listing import page_size, part_marker
 from stratus.services.s3.object_store import ObjectVersion
 
@@ -88,6 +89,7 @@ class ObjectAttributesOperations:
         db = self.db()  # type: ignore[attr-defined]
         bucket: Bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         version = self._find(db, bucket, req["Key"], req.get("VersionId"))  # type: ignore[attr-defined]
+        check_read_key(version.extra, req)  # an SSE-C object answers only with its key
         result: dict = {"LastModified": datetime.fromtimestamp(int(version.last_modified), UTC)}
         if bucket.versioning:
             result["VersionId"] = version.version_id

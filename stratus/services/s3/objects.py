@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote
 
 from stratus.core.context import RequestContext
 from stratus.protocol.serializers.rest import HTTP_STATUS_KEY
-from stratus.services.s3 import object_store
+from stratus.services.s3 import encryption, object_store
 from stratus.services.s3.bodies import OFFLOAD_ABOVE_BYTES, StoredBody, copy_body, open_body, store_body
 from stratus.services.s3.bucket_store import Bucket, require_bucket
 from stratus.services.s3.common import (
@@ -162,7 +162,7 @@ def object_fields(version: ObjectVersion) -> dict:
         "ContentLength": version.size,
         "ETag": version.etag,
         "AcceptRanges": "bytes",
-        "ServerSideEncryption": version.extra.get("ServerSideEncryption", "AES256"),
+        **encryption.encryption_fields(version.extra),  # encryption.py
         **{name: value for name, value in version.headers.items()},
     }
     if "Expires" in fields and isinstance(fields["Expires"], int | float):
@@ -198,6 +198,7 @@ class ObjectOperations:
         acl = requested_acl(db, bucket, ctx, req)  # object_acl.py
         lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py
         require_body_checksum(ctx, req, lock)
+        encrypted = encryption.requested_encryption(db, bucket.name, key, req, ctx)  # encryption.py
         body = await self._store(ctx, req.get("Body"))
         new = NewVersion(
             key=key,
@@ -206,14 +207,14 @@ class ObjectOperations:
             blob_id=body.blob_id,
             inline_body=body.inline,
             size=body.size,
-            etag=f'"{body.md5}"',
+            etag=encryption.new_etag(encrypted, body.md5),
             storage_class=storage_class,
             headers=_headers_from(req),
             metadata=metadata,
             checksums={**body.checksums, "type": "FULL_OBJECT"} if body.checksums else {},
             tags=tags,
             acl=acl,
-            extra=lock,
+            extra={**lock, **encrypted},
         )
         try:
             with db.transaction():
@@ -225,7 +226,7 @@ class ObjectOperations:
         self.reclaim(reclaimed)  # type: ignore[attr-defined]
         result = {
             "ETag": version.etag,
-            "ServerSideEncryption": "AES256",
+            **encryption.encryption_fields(version.extra),
             **_checksum_fields(version.checksums),
         }
         if bucket.versioning:
@@ -300,6 +301,7 @@ class ObjectOperations:
         bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         key = _check_key(req["Key"])
         version = self._find(db, bucket, key, req.get("VersionId"))
+        encryption.check_read_key(version.extra, req)  # an SSE-C object is read with its key
         check_read_conditions(req, version.etag, version.last_modified)
         fields = object_fields(version)
         fields.update(restore_fields(version, ctx.time.timestamp()))  # restore.py
@@ -452,12 +454,14 @@ class ObjectOperations:
         source_bucket_name, source_key, source_version_id = parse_copy_source(req["CopySource"])
         source_bucket = require_bucket(db, source_bucket_name)
         source = self._find(db, source_bucket, source_key, source_version_id)
+        encryption.check_read_key(source.extra, req, copy_source=True)
         check_read_conditions(req, source.etag, source.last_modified, prefix="CopySource")
         check_copy_source(source, ctx.time.timestamp())  # restore.py
         bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         key = _check_key(req["Key"])
         acl = requested_acl(db, bucket, ctx, req)  # object_acl.py: the copy's own ACL, not the source's
         lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py: likewise its own lock
+        encrypted = encryption.requested_encryption(db, bucket.name, key, req, ctx)  # not the source's
         replace_metadata = req.get("MetadataDirective") == "REPLACE"
         storage_class = req.get("StorageClass") or source.storage_class
         if storage_class not in STORAGE_CLASSES:
@@ -467,7 +471,7 @@ class ObjectOperations:
             replace_metadata
             or req.get("StorageClass") is not None
             or req.get("WebsiteRedirectLocation") is not None
-            or req.get("ServerSideEncryption") is not None
+            or encryption.changes_encryption(db, bucket.name, req)
         )
         if same_place and not changes_something:
             raise s3_error(
@@ -491,7 +495,7 @@ class ObjectOperations:
             body = await ctx.offload(copy_body, store, source.blob_id, source.inline_body)
         else:
             body = copy_body(store, source.blob_id, source.inline_body)
-        etag = f'"{body.md5}"'  # a copy is a single-part object, whatever its source was
+        etag = encryption.new_etag(encrypted, body.md5)  # a single-part object, whatever its source was
         new = NewVersion(
             key=key,
             owner_id=ctx.account_id,
@@ -506,7 +510,7 @@ class ObjectOperations:
             checksums={name: value for name, value in source.checksums.items()} if not source.parts else {},
             tags=tags,
             acl=acl,
-            extra=lock,
+            extra={**lock, **encrypted},
         )
         try:
             with db.transaction():
@@ -517,7 +521,7 @@ class ObjectOperations:
         self.reclaim(reclaimed)  # type: ignore[attr-defined]
         result: dict = {
             "CopyObjectResult": {"ETag": version.etag, "LastModified": _time(version.last_modified)},
-            "ServerSideEncryption": "AES256",
+            **encryption.encryption_fields(version.extra),
         }
         if source_bucket.versioning:
             result["CopySourceVersionId"] = source.version_id

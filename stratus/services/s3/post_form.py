@@ -19,13 +19,17 @@ from typing import BinaryIO
 from urllib.parse import urlencode
 
 from stratus.auth.amz_time import parse_http_date
+from stratus.protocol import checksums
+from stratus.protocol.aws_chunked import VerifiedBody
 from stratus.protocol.parsers.failures import MalformedInput
 from stratus.protocol.parsers.xml_tree import parse_xml
+from stratus.protocol.payload_integrity import payload_integrity
 from stratus.services.s3.common import (
     BadDigest,
     EntityTooLarge,
     InvalidArgument,
     InvalidDigest,
+    InvalidRequest,
     MalformedXML,
     S3Error,
     _error,
@@ -48,7 +52,7 @@ READ_CHUNK = 256 * 1024
 MAX_BOUNDARY_LENGTH = 70
 FILE_FIELD = "file"
 
-# Form fields that are PutObject's headers (and storage class), by the model's member names.
+# Form fields that are PutObject's headers (storage class, encryption), by the model's member names.
 HEADER_FIELDS = {
     "cache-control": "CacheControl",
     "content-type": "ContentType",
@@ -56,7 +60,15 @@ HEADER_FIELDS = {
     "content-encoding": "ContentEncoding",
     "x-amz-website-redirect-location": "WebsiteRedirectLocation",
     "x-amz-storage-class": "StorageClass",
+    "x-amz-server-side-encryption": "ServerSideEncryption",
+    "x-amz-server-side-encryption-aws-kms-key-id": "SSEKMSKeyId",
+    "x-amz-server-side-encryption-context": "SSEKMSEncryptionContext",
+    "x-amz-server-side-encryption-customer-algorithm": "SSECustomerAlgorithm",
+    "x-amz-server-side-encryption-customer-key": "SSECustomerKey",
+    "x-amz-server-side-encryption-customer-key-md5": "SSECustomerKeyMD5",
 }
+CHECKSUM_FIELD_PREFIX = "x-amz-checksum-"
+CHECKSUM_ALGORITHM_FIELD = "x-amz-checksum-algorithm"
 META_PREFIX = "x-amz-meta-"
 
 # Browsers escape `"` in names as %22 and nothing else (WHATWG HTML): a backslash in a quoted
@@ -325,6 +337,28 @@ def content_md5(value: str | None) -> bytes | None:
     if len(digest) != 16:
         raise s3_error(InvalidDigest)
     return digest
+
+
+def verified_file(file: CheckedFile, fields: FormFields) -> BinaryIO:
+    """The file held to the form's checksum fields, read as the request headers of the same names
+    are (at most one well-formed `x-amz-checksum-<algorithm>`, verified as the file is read: BadDigest
+    at its end if it differs); `x-amz-checksum-algorithm` names one to compute if none is given."""
+    stated = {name: value for name, value in fields.values.items() if name.startswith(CHECKSUM_FIELD_PREFIX)}
+    integrity = payload_integrity(stated)
+    named = fields.get(CHECKSUM_ALGORITHM_FIELD)
+    if named is not None:
+        named = named.upper()
+        if named not in checksums.DIGEST_SIZES:
+            raise s3_error(
+                InvalidRequest,
+                "Checksum algorithm provided is unsupported. Please try again with any of the valid types: "
+                "[CRC32, CRC32C, CRC64NVME, SHA1, SHA256]",
+            )
+        if integrity.expected and named not in integrity.expected:
+            raise s3_error(BadDigest, f"The {named} you specified did not match the calculated checksum.")
+    if not integrity.expected and named is None:
+        return file  # type: ignore[return-value]
+    return VerifiedBody(file, integrity, compute=[named] if named else [])  # type: ignore[arg-type,return-value]
 
 
 @dataclass(slots=True)

@@ -50,6 +50,7 @@ from stratus.services.s3.common import (
     s3_error,
 )
 from stratus.services.s3.cors_http import response_headers
+from stratus.services.s3.encryption import response_headers as encryption_headers
 from stratus.services.s3.post_form import (
     CheckedFile,
     FormFields,
@@ -58,6 +59,7 @@ from stratus.services.s3.post_form import (
     content_md5,
     put_params,
     read_form,
+    verified_file,
 )
 
 if TYPE_CHECKING:
@@ -195,7 +197,8 @@ async def _upload(ctx: RequestContext, bucket_name: str) -> HttpResponse:
     ctx.operation = "PutObject"  # IAM sees the upload as what it is: s3:PutObject (+ Acl, Tagging)
     runtime.auth.authorize(ctx, params)
     ctx.operation = OPERATION
-    params["Body"] = CheckedFile(form.file.reader, limits, content_md5(fields.get("content-md5")))
+    body = CheckedFile(form.file.reader, limits, content_md5(fields.get("content-md5")))
+    params["Body"] = verified_file(body, fields)  # x-amz-checksum-* fields
     result = await provider.put_object(ctx, params)  # type: ignore[union-attr]
     return _answer(ctx, fields, bucket, params["Key"], result)
 
@@ -525,7 +528,8 @@ def _answer(ctx: RequestContext, fields: FormFields, bucket: Bucket, key: str, r
     headers = [
         ("ETag", etag),
         ("Location", location),
-        ("x-amz-server-side-encryption", result.get("ServerSideEncryption", "AES256")),
+        *encryption_headers(result),  # encryption.py
+        *[(f"x-amz-checksum-{name[8:].lower()}", v) for name, v in result.items() if name[:8] == "Checksum"],
         ("x-amz-request-id", ctx.request_id),
         ("x-amz-id-2", host_id(ctx.request_id)),
     ]

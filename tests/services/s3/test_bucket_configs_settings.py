@@ -5,7 +5,11 @@ from botocore.exceptions import ClientError
 
 from .support import error_fields, error_of, status_of
 
-DEFAULT_RULE = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}
+DEFAULT_RULE = {
+    "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+    "BucketKeyEnabled": False,
+    "BlockedEncryptionTypes": {"EncryptionType": ["SSE-C"]},  # new buckets since April 2026
+}
 
 
 def _rules(s3, bucket: str) -> list[dict]:
