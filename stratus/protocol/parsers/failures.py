@@ -35,6 +35,8 @@ class MalformedInput(Exception):
         self.message = message
         self.where = where
         self.syntax = syntax  # the document itself is unreadable (vs. one value of the wrong type)
+        self.wire_name: str | None = None  # an integer query parameter's name as sent (max-keys), if known
+        self.value: str | None = None
 
 
 def to_service_error(protocol: str, service: str, failure: MalformedInput) -> ServiceError:
@@ -55,6 +57,14 @@ def to_service_error(protocol: str, service: str, failure: MalformedInput) -> Se
         if service in ("s3", "s3control"):
             if failure.where == BODY:
                 return ServiceError(S3_MALFORMED_XML, code="MalformedXML", status=400)
+            if failure.where == QUERY and failure.wire_name:
+                return ServiceError(
+                    f"Provided {failure.wire_name} not an integer or within integer range",
+                    code="InvalidArgument",
+                    status=400,
+                    ArgumentName=failure.wire_name,
+                    ArgumentValue=failure.value,
+                )
             return ServiceError(message, code="InvalidArgument", status=400)
         if service == "route53":
             return ServiceError(message, code="InvalidInput", status=400)

@@ -81,7 +81,11 @@ def text_value(field: Field, text: str, where: str) -> object:
     if kind == "string":
         return text
     if kind in ("integer", "long"):
-        return text_to_int(text, field.name, where)
+        try:
+            return text_to_int(text, field.name, where)
+        except MalformedInput as failure:
+            failure.wire_name, failure.value = field.wire, text  # S3 names the parameter as sent
+            raise
     if kind == "boolean":
         return text_to_bool(text, field.name, where)
     if kind == "timestamp":

@@ -729,3 +729,19 @@ def test_page_sizes():
     assert page_size(0) == (0, 0)
     assert page_size(5000) == (5000, 1000)
     assert page_size(2**31 - 1, versions=True) == (2**31 - 1, 1000)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"), [("list-type=2&max-keys=abc", "max-keys"), ("uploads&max-uploads=x", "max-uploads")]
+)
+def test_a_page_size_that_is_not_an_integer(stratus_endpoint, s3, bucket, query, name):
+    import urllib.error
+    import urllib.request
+
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{stratus_endpoint}/{bucket}?{query}")  # boto3 refuses to send it
+    body = caught.value.read().decode()
+    assert caught.value.code == 400
+    assert "<Code>InvalidArgument</Code>" in body
+    assert f"<Message>Provided {name} not an integer or within integer range</Message>" in body
+    assert f"<ArgumentName>{name}</ArgumentName>" in body
