@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 # botocore service name -> "module:ProviderClass"
 PROVIDERS: dict[str, str] = {
     "dynamodb": "stratus.services.dynamodb.provider:DynamoDbProvider",
+    "dynamodbstreams": "stratus.services.dynamodb.streams_provider:DynamoDbStreamsProvider",
     "iam": "stratus.services.iam.provider:IamProvider",
     "s3": "stratus.services.s3.provider:S3Provider",
     "sns": "stratus.services.sns.provider:SnsProvider",

@@ -3,18 +3,38 @@
 from __future__ import annotations
 
 from stratus.services.base import Provider
+from stratus.services.dynamodb import stream_store
+from stratus.services.dynamodb.batches import BatchOperations
+from stratus.services.dynamodb.items import ItemOperations
+from stratus.services.dynamodb.reads import ReadOperations
 from stratus.services.dynamodb.schema import DYNAMODB_DATABASE, MIGRATIONS
 from stratus.services.dynamodb.table_settings import TableSettingOperations
+from stratus.services.dynamodb.table_store import Table
 from stratus.services.dynamodb.table_updates import TableUpdateOperations
 from stratus.services.dynamodb.tables import TableOperations
 from stratus.services.dynamodb.tags import TagOperations
+from stratus.services.dynamodb.transactions import TransactionOperations
 from stratus.store import Database
 
 
 class DynamoDbProvider(
-    TableOperations, TableUpdateOperations, TableSettingOperations, TagOperations, Provider
+    ItemOperations,
+    BatchOperations,
+    TransactionOperations,
+    ReadOperations,
+    TableOperations,
+    TableUpdateOperations,
+    TableSettingOperations,
+    TagOperations,
+    Provider,
 ):
     service = "dynamodb"
 
     def db(self) -> Database:
         return self.runtime.state.database(DYNAMODB_DATABASE, MIGRATIONS)
+
+    def record_change(
+        self, db: Database, table: Table, old: dict | None, new: dict | None, now: float
+    ) -> None:
+        if table.definition.get("StreamSpecification"):
+            stream_store.record_change(db, table, old, new, now)

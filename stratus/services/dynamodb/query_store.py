@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from stratus.store import Database
 
+HASH_SPACE = 1 << 63  # partition hashes are in [0, 2**63)
+
 
 @dataclass(frozen=True, slots=True)
 class SortRange:
@@ -107,8 +109,13 @@ def scan_rows(
     (hash, ipk, isk, pk, sk) for an index)."""
     clause, params = "", []
     if hash_bounds is not None:
-        clause += " AND hash >= ? AND hash < ?"
-        params.extend(hash_bounds)
+        low, high = hash_bounds
+        if after is None:  # else the position (inside the segment) is the tighter start
+            clause += " AND hash >= ?"
+            params.append(low)
+        if high < HASH_SPACE:  # the last segment's end (2**63) is past SQLite's integers
+            clause += " AND hash < ?"
+            params.append(high)
     if index_name is None:
         if after is not None:
             clause += " AND (hash, pk, sk) > (?, ?, ?)"

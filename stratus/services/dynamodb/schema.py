@@ -6,6 +6,9 @@ their key values (`key_codec`), so a Query is a range scan of the primary key in
 tables in hash order (as DynamoDB does) and a parallel scan's segment is a hash range. Secondary
 index entries live in `ddb_index_items` under the index's own key, with the table key appended so
 entries with equal index keys stay distinct. Items are stored as DynamoDB JSON text.
+
+Streams (`ddb_streams`, `ddb_stream_shards`, `ddb_stream_records`) number their records per
+stream; see stream_store.py.
 """
 
 from __future__ import annotations
@@ -69,10 +72,13 @@ MIGRATIONS = [
         view_type TEXT NOT NULL,
         key_schema TEXT NOT NULL,           -- JSON
         created_at REAL NOT NULL,
-        disabled_at REAL                    -- streams stay readable 24 hours after they are disabled
+        disabled_at REAL,                   -- streams stay readable 24 hours after they are disabled
+        last_seq INTEGER NOT NULL DEFAULT 0,    -- the last sequence number given (or reserved)
+        trimmed_seq INTEGER NOT NULL DEFAULT 0  -- every record up to this one has been trimmed
     );
     CREATE UNIQUE INDEX ddb_streams_by_arn ON ddb_streams (arn);
     CREATE INDEX ddb_streams_by_table ON ddb_streams (account_id, region, table_name);
+    CREATE INDEX ddb_streams_by_table_id ON ddb_streams (table_id);
 
     CREATE TABLE ddb_stream_shards (
         stream_id INTEGER NOT NULL,
@@ -81,16 +87,33 @@ MIGRATIONS = [
         first_seq INTEGER NOT NULL,         -- the sequence numbers the shard holds: [first_seq, last_seq]
         last_seq INTEGER,                   -- NULL while open
         opened_at REAL NOT NULL,
+        closed_at REAL,                     -- the shard goes 24 hours after it closed (its records with it)
         PRIMARY KEY (stream_id, shard_id)
-    );
+    ) WITHOUT ROWID;
 
+    -- A stream's shards hold consecutive ranges of its sequence numbers, so a record's shard is the
+    -- one whose range holds its `seq`; records are trimmed in `seq` order (they are made in time order).
     CREATE TABLE ddb_stream_records (
-        seq INTEGER PRIMARY KEY,            -- the record's SequenceNumber: commit order
         stream_id INTEGER NOT NULL,
-        shard_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,               -- the record's SequenceNumber within its stream
         created_at REAL NOT NULL,
-        record TEXT NOT NULL                -- JSON: the record's `dynamodb` part and eventName, eventID
+        event_id TEXT NOT NULL,
+        event_name TEXT NOT NULL,           -- INSERT | MODIFY | REMOVE
+        size_bytes INTEGER NOT NULL,
+        by_service INTEGER NOT NULL,        -- 1: a TTL deletion (userIdentity dynamodb.amazonaws.com)
+        images TEXT NOT NULL,               -- item JSON: {"Keys": {"M": ...}, "NewImage"?: ..., "OldImage"?: ...}
+        PRIMARY KEY (stream_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX ddb_stream_records_by_age ON ddb_stream_records (stream_id, created_at);
+    """,
+    """
+    CREATE TABLE ddb_transaction_tokens (
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        token TEXT NOT NULL,                -- TransactWriteItems' ClientRequestToken (10 minutes)
+        digest TEXT NOT NULL,               -- of the request it came with
+        created_at REAL NOT NULL,
+        PRIMARY KEY (account_id, region, token)
     );
-    CREATE INDEX ddb_stream_records_by_shard ON ddb_stream_records (stream_id, shard_id, seq);
     """,
 ]

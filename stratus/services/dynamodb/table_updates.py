@@ -8,7 +8,7 @@ does; the change itself is complete when the call returns, so the next DescribeT
 from __future__ import annotations
 
 from stratus.core.context import RequestContext
-from stratus.services.dynamodb import item_json
+from stratus.services.dynamodb import item_json, stream_store
 from stratus.services.dynamodb.common import (
     LimitExceededException,
     ResourceNotFoundException,
@@ -82,6 +82,7 @@ class TableUpdateOperations:
             self._index_update(definition, update, req, statuses, created)
         with db.transaction():
             save_definition(db, table, definition)
+            self._stream_switch(db, table, definition, now)
             updated = find_table(db, table.account_id, table.region, table.name)
             assert updated is not None
             for name in created:
@@ -144,6 +145,17 @@ class TableUpdateOperations:
             definition["LastDecreaseAt"] = now
             definition["DecreasesToday"] = definition.get("DecreasesToday", 0) + 1
         definition["ProvisionedThroughput"] = requested
+
+    @staticmethod
+    def _stream_switch(db: Database, table: Table, definition: dict, now: float) -> None:
+        """Open the new stream / close the old one, as the definition now says."""
+        before, after = table.definition.get("StreamSpecification"), definition.get("StreamSpecification")
+        if before is not None and after is None:
+            stream_store.stream_disabled(db, table, now)
+        elif before is None and after is not None:
+            stream_store.stream_enabled(
+                db, table, definition["LatestStreamLabel"], after["StreamViewType"], now
+            )
 
     @staticmethod
     def _stream(ctx: RequestContext, table: Table, definition: dict, spec: dict) -> None:

@@ -12,6 +12,7 @@ import json
 import uuid
 
 from stratus.core.context import RequestContext
+from stratus.services.dynamodb import stream_store
 from stratus.services.dynamodb.common import ResourceInUseException, ValidationException
 from stratus.services.dynamodb.describe import describe_table
 from stratus.services.dynamodb.table_definition import build_definition
@@ -55,8 +56,13 @@ class TableOperations:
                 (ctx.account_id, ctx.region, name, arn, str(uuid.uuid4()), now, json.dumps(definition)),
             )
             write_tags(db, cursor.lastrowid, tags)
-        table = find_table(db, ctx.account_id, ctx.region, name)
-        assert table is not None
+            table = find_table(db, ctx.account_id, ctx.region, name)
+            assert table is not None
+            if definition["StreamSpecification"]:
+                stream = definition["StreamSpecification"]
+                stream_store.stream_enabled(
+                    db, table, definition["LatestStreamLabel"], stream["StreamViewType"], now
+                )
         return {"TableDescription": describe_table(table, "CREATING")}
 
     def describe_table(self, ctx: RequestContext, req: dict) -> dict:
@@ -88,6 +94,8 @@ class TableOperations:
         with db.transaction():
             row = db.query_one("SELECT * FROM ddb_tables WHERE table_id = ?", (table.table_id,))
             table = table_from_row(row)
+            if table.definition.get("StreamSpecification"):
+                stream_store.stream_disabled(db, table, ctx.time.timestamp(), table_deleted=True)
             for statement in (
                 "DELETE FROM ddb_items WHERE table_id = ?",
                 "DELETE FROM ddb_index_items WHERE table_id = ?",

@@ -33,3 +33,17 @@ def simple_table(ddb):
         BillingMode="PAY_PER_REQUEST",
     )
     return "simple"
+
+
+@pytest.fixture
+def ddb_resource(stratus_endpoint):
+    """boto3's DynamoDB resource (Table objects, batch_writer, boto3.dynamodb.conditions)."""
+    import boto3
+
+    return boto3.resource(
+        "dynamodb",
+        endpoint_url=stratus_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )

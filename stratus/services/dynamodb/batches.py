@@ -1,0 +1,118 @@
+"""BatchGetItem and BatchWriteItem.
+
+Every request of a batch is checked before any is applied, so a malformed batch changes nothing;
+the writes then commit in one transaction. Nothing is ever left unprocessed here (no throttling):
+UnprocessedItems / UnprocessedKeys come back empty, as from an idle DynamoDB table.
+DynamoDbProvider supplies `db` and `record_change`.
+"""
+
+from __future__ import annotations
+
+from stratus.core.context import RequestContext
+from stratus.services.dynamodb.capacity import Consumption, read_units
+from stratus.services.dynamodb.common import ValidationException
+from stratus.services.dynamodb.item_checks import checked_item, checked_key
+from stratus.services.dynamodb.item_expressions import ItemExpressions
+from stratus.services.dynamodb.item_size import item_size
+from stratus.services.dynamodb.item_store import StoredKey, read_item, table_key, write_item
+from stratus.services.dynamodb.items import write_consumption
+from stratus.services.dynamodb.table_store import Table, require_table
+from stratus.store import Database
+
+MAX_BATCH_WRITES = 25
+MAX_BATCH_KEYS = 100
+DUPLICATE_KEYS = "Provided list of item keys contains duplicates"
+
+
+def _capacities(consumptions: dict[str, Consumption], mode: str | None) -> list[dict] | None:
+    if mode not in ("TOTAL", "INDEXES"):
+        return None
+    return [consumption.answer(mode) for consumption in consumptions.values()]  # type: ignore[misc]
+
+
+class BatchOperations:
+    def db(self) -> Database:  # supplied by DynamoDbProvider
+        raise NotImplementedError
+
+    def record_change(
+        self, db: Database, table: Table, old: dict | None, new: dict | None, now: float
+    ) -> None:
+        raise NotImplementedError
+
+    def batch_write_item(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        requests = req["RequestItems"]
+        if sum(len(entries) for entries in requests.values()) > MAX_BATCH_WRITES:
+            raise ValidationException("Too many items requested for the BatchWriteItem call")
+        planned: list[tuple[Table, str, StoredKey, dict | None]] = []
+        for name, entries in requests.items():
+            table = require_table(ctx, db, name)
+            seen: set[StoredKey] = set()
+            for entry in entries:
+                put, delete = entry.get("PutRequest"), entry.get("DeleteRequest")
+                if (put is None) == (delete is None):  # wording guessed
+                    raise ValidationException("Request must contain either a PutRequest or a DeleteRequest")
+                if put is not None:
+                    item = checked_item(table, put["Item"])
+                    key = table_key(table, item)
+                else:
+                    item = None
+                    key = table_key(table, checked_key(table, delete["Key"]))
+                if key in seen:
+                    raise ValidationException(DUPLICATE_KEYS)
+                seen.add(key)
+                planned.append((table, name, key, item))
+        consumptions: dict[str, Consumption] = {}
+        now = ctx.time.timestamp()
+        with db.transaction():
+            for table, name, key, item in planned:
+                old = read_item(db, table, key)
+                touched = (
+                    write_item(db, table, key, item, old) if (item is not None or old is not None) else []
+                )
+                if item != old:
+                    self.record_change(db, table, old, item, now)
+                used = write_consumption(table, name, old, item, touched)
+                total = consumptions.setdefault(name, Consumption(name))
+                total.table += used.table
+                for index_name, units in used.local_indexes.items():
+                    total.add_index(index_name, units, is_global=False)
+                for index_name, units in used.global_indexes.items():
+                    total.add_index(index_name, units, is_global=True)
+        result: dict = {"UnprocessedItems": {}}
+        capacity = _capacities(consumptions, req.get("ReturnConsumedCapacity"))
+        if capacity is not None:
+            result["ConsumedCapacity"] = capacity
+        return result
+
+    def batch_get_item(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        requests = req["RequestItems"]
+        if sum(len(entry["Keys"]) for entry in requests.values()) > MAX_BATCH_KEYS:
+            raise ValidationException("Too many items requested for the BatchGetItem call")
+        planned = []
+        for name, entry in requests.items():
+            table = require_table(ctx, db, name)
+            expressions = ItemExpressions.for_request(entry, "BatchGetItem")
+            keys = []
+            for key in entry["Keys"]:
+                stored = table_key(table, checked_key(table, key))
+                if stored in keys:
+                    raise ValidationException(DUPLICATE_KEYS)
+                keys.append(stored)
+            planned.append((table, name, expressions, keys, bool(entry.get("ConsistentRead"))))
+        responses: dict[str, list[dict]] = {}
+        consumptions: dict[str, Consumption] = {}
+        for table, name, expressions, keys, consistent in planned:
+            found = responses.setdefault(name, [])
+            consumption = consumptions.setdefault(name, Consumption(name))
+            for key in keys:
+                item = read_item(db, table, key)
+                consumption.table += read_units(item_size(item) if item else 0, consistent=consistent)
+                if item is not None:
+                    found.append(expressions.project(item))
+        result: dict = {"Responses": responses, "UnprocessedKeys": {}}
+        capacity = _capacities(consumptions, req.get("ReturnConsumedCapacity"))
+        if capacity is not None:
+            result["ConsumedCapacity"] = capacity
+        return result

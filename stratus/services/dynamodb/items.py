@@ -1,0 +1,152 @@
+"""Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
+
+Each write reads the current item, checks the condition and writes the new one (with its index
+entries and stream record) in one SQLite transaction, so a conditional write is atomic however
+many clients race. DynamoDbProvider supplies `db` and `record_change` (streams).
+"""
+
+from __future__ import annotations
+
+from stratus.core.context import RequestContext
+from stratus.services.dynamodb.capacity import Consumption, read_units, write_units
+from stratus.services.dynamodb.common import ConditionalCheckFailedException, ValidationException
+from stratus.services.dynamodb.item_checks import checked_item, checked_key
+from stratus.services.dynamodb.item_expressions import ItemExpressions
+from stratus.services.dynamodb.item_size import item_size
+from stratus.services.dynamodb.item_store import read_item, table_key, write_item
+from stratus.services.dynamodb.table_store import Table, require_table
+from stratus.store import Database
+
+CONDITION_FAILED = "The conditional request failed"
+PUT_RETURN_VALUES = ("NONE", "ALL_OLD")
+UPDATE_RETURN_VALUES = ("NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW")
+
+
+def check_return_values(req: dict, allowed: tuple[str, ...]) -> str:
+    value = req.get("ReturnValues") or "NONE"
+    if value not in allowed:
+        raise ValidationException("Return values set to invalid value")
+    return value
+
+
+def condition_failed(req: dict, old: dict | None) -> ConditionalCheckFailedException:
+    if req.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD" and old is not None:
+        return ConditionalCheckFailedException(CONDITION_FAILED, Item=old)
+    return ConditionalCheckFailedException(CONDITION_FAILED)
+
+
+def write_consumption(
+    table: Table, name: str, old: dict | None, new: dict | None, touched: list
+) -> Consumption:
+    """Write units of an item write: the larger image on the table (LSI writes count there too)."""
+    consumption = Consumption(name)
+    consumption.table = write_units(max(item_size(old) if old else 0, item_size(new) if new else 0))
+    for index, units in touched:
+        consumption.add_index(index.name, units, is_global=index.is_global)
+    return consumption
+
+
+class ItemOperations:
+    def db(self) -> Database:  # supplied by DynamoDbProvider
+        raise NotImplementedError
+
+    def record_change(
+        self, db: Database, table: Table, old: dict | None, new: dict | None, now: float
+    ) -> None:
+        """Streams hook (DynamoDbProvider): called inside the write's transaction."""
+
+    def put_item(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        table = require_table(ctx, db, req["TableName"])
+        return_values = check_return_values(req, PUT_RETURN_VALUES)
+        expressions = ItemExpressions.for_request(req, "PutItem")
+        item = checked_item(table, req["Item"])
+        key = table_key(table, item)
+        with db.transaction():
+            old = read_item(db, table, key)
+            if not expressions.condition_holds(old):
+                raise condition_failed(req, old)
+            touched = write_item(db, table, key, item, old)
+            self.record_change(db, table, old, item, ctx.time.timestamp())
+        result: dict = {}
+        if return_values == "ALL_OLD" and old is not None:
+            result["Attributes"] = old
+        capacity = write_consumption(table, req["TableName"], old, item, touched).answer(
+            req.get("ReturnConsumedCapacity")
+        )
+        if capacity is not None:
+            result["ConsumedCapacity"] = capacity
+        return result
+
+    def get_item(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        table = require_table(ctx, db, req["TableName"])
+        expressions = ItemExpressions.for_request(req, "GetItem")
+        key = checked_key(table, req["Key"])
+        item = read_item(db, table, table_key(table, key))
+        result: dict = {}
+        if item is not None:
+            result["Item"] = expressions.project(item)
+        consumption = Consumption(req["TableName"])
+        consumption.table = read_units(
+            item_size(item) if item else 0, consistent=bool(req.get("ConsistentRead"))
+        )
+        capacity = consumption.answer(req.get("ReturnConsumedCapacity"))
+        if capacity is not None:
+            result["ConsumedCapacity"] = capacity
+        return result
+
+    def delete_item(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        table = require_table(ctx, db, req["TableName"])
+        return_values = check_return_values(req, PUT_RETURN_VALUES)
+        expressions = ItemExpressions.for_request(req, "DeleteItem")
+        key = table_key(table, checked_key(table, req["Key"]))
+        touched: list = []
+        with db.transaction():
+            old = read_item(db, table, key)
+            if not expressions.condition_holds(old):
+                raise condition_failed(req, old)
+            if old is not None:
+                touched = write_item(db, table, key, None, old)
+                self.record_change(db, table, old, None, ctx.time.timestamp())
+        result: dict = {}
+        if return_values == "ALL_OLD" and old is not None:
+            result["Attributes"] = old
+        capacity = write_consumption(table, req["TableName"], old, None, touched).answer(
+            req.get("ReturnConsumedCapacity")
+        )
+        if capacity is not None:
+            result["ConsumedCapacity"] = capacity
+        return result
+
+    def update_item(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        table = require_table(ctx, db, req["TableName"])
+        return_values = check_return_values(req, UPDATE_RETURN_VALUES)
+        expressions = ItemExpressions.for_request(req, "UpdateItem")
+        key_item = checked_key(table, req["Key"])
+        key = table_key(table, key_item)
+        with db.transaction():
+            old = read_item(db, table, key)
+            if not expressions.condition_holds(old):
+                raise condition_failed(req, old)
+            new = checked_item(table, expressions.apply_update(old, key_item), updated=True)
+            touched = write_item(db, table, key, new, old) if new != old else []
+            if new != old:
+                self.record_change(db, table, old, new, ctx.time.timestamp())
+        result: dict = {}
+        if return_values == "ALL_OLD" and old is not None:
+            result["Attributes"] = old
+        elif return_values == "ALL_NEW":
+            result["Attributes"] = new
+        elif return_values in ("UPDATED_OLD", "UPDATED_NEW"):
+            shown = expressions.updated_part(new if return_values == "UPDATED_NEW" else old or {})
+            if shown:
+                result["Attributes"] = shown
+        capacity = write_consumption(table, req["TableName"], old, new, touched).answer(
+            req.get("ReturnConsumedCapacity")
+        )
+        if capacity is not None:
+            result["ConsumedCapacity"] = capacity
+        return result
