@@ -69,7 +69,10 @@ class Clock:
             return
         deadline = self.time() + seconds
         while True:
-            remaining = deadline - self.time()
+            now = self.time()
+            # A clock set back (a reset) must not stretch the sleep past `seconds` from now.
+            deadline = min(deadline, now + seconds)
+            remaining = deadline - now
             if remaining <= 0:
                 return
             event = asyncio.Event()

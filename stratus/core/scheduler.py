@@ -82,7 +82,8 @@ class Scheduler:
         async def periodic() -> None:
             next_at = self.clock.time() + (0.0 if run_immediately else seconds)
             while True:
-                await self.clock.sleep(next_at - self.clock.time())
+                # at most one period: after the clock was set back, next_at may lie far ahead
+                await self.clock.sleep(min(seconds, next_at - self.clock.time()))
                 result = fn()
                 if inspect.isawaitable(result):
                     await result

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stratus.services.dynamodb import item_json
+from stratus.services.dynamodb import item_json, ttl_index
 from stratus.services.dynamodb.capacity import write_units
 from stratus.services.dynamodb.item_size import item_size
 from stratus.services.dynamodb.key_codec import encode_key_value, partition_hash
@@ -88,6 +88,9 @@ def write_item(
             " ON CONFLICT (table_id, hash, pk, sk) DO UPDATE SET item = excluded.item, size = excluded.size",
             (table.table_id, key.hash, key.pk, key.sk, item_json.dumps(new), new_size),
         )
+    ttl_attribute = table.definition.get("TimeToLive")
+    if ttl_attribute:
+        ttl_index.track(db, table.table_id, ttl_attribute, key, old, new)
     count_delta = (new is not None) - (old is not None)
     if count_delta or new_size != old_size:
         db.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stratus.services.base import Provider
-from stratus.services.dynamodb import stream_store
+from stratus.services.dynamodb import stream_store, ttl_sweeper
 from stratus.services.dynamodb.batches import BatchOperations
 from stratus.services.dynamodb.items import ItemOperations
 from stratus.services.dynamodb.reads import ReadOperations
@@ -32,6 +32,13 @@ class DynamoDbProvider(
 
     def db(self) -> Database:
         return self.runtime.state.database(DYNAMODB_DATABASE, MIGRATIONS)
+
+    def register_deliveries(self) -> None:
+        # Not a delivery, but the same moment: the provider exists, its background work starts.
+        self.runtime.scheduler.every("dynamodb.ttl", ttl_sweeper.SWEEP_SECONDS, self._sweep_ttl)
+
+    def _sweep_ttl(self) -> None:
+        ttl_sweeper.sweep(self.db(), self.runtime.clock.time())
 
     def record_change(
         self, db: Database, table: Table, old: dict | None, new: dict | None, now: float

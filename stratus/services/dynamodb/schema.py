@@ -13,6 +13,8 @@ stream; see stream_store.py.
 
 from __future__ import annotations
 
+from stratus.services.dynamodb import schema_backups, schema_global
+
 DYNAMODB_DATABASE = "dynamodb"
 
 MIGRATIONS = [
@@ -115,5 +117,18 @@ MIGRATIONS = [
         created_at REAL NOT NULL,
         PRIMARY KEY (account_id, region, token)
     );
+
+    -- Items of TTL-enabled tables whose TTL attribute is a number: when each expires.
+    CREATE TABLE ddb_ttl (
+        table_id INTEGER NOT NULL,
+        hash INTEGER NOT NULL,
+        pk BLOB NOT NULL,
+        sk BLOB NOT NULL,
+        expires_at REAL NOT NULL,
+        PRIMARY KEY (table_id, hash, pk, sk)
+    ) WITHOUT ROWID;
+    CREATE INDEX ddb_ttl_by_time ON ddb_ttl (expires_at);
     """,
+    schema_backups.TABLES,
+    schema_global.TABLES,
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from stratus.core.context import RequestContext
+from stratus.services.dynamodb import ttl_index
 from stratus.services.dynamodb.common import ValidationException
 from stratus.services.dynamodb.table_store import find_table, require_table, save_definition
 from stratus.store import Database
@@ -37,6 +38,10 @@ class TableSettingOperations:
         definition["TimeToLive"] = spec["AttributeName"] if spec["Enabled"] else None
         with db.transaction():
             save_definition(db, table, definition)
+            if spec["Enabled"]:
+                ttl_index.backfill(db, table.table_id, spec["AttributeName"])
+            else:
+                ttl_index.forget(db, table.table_id)
         return {
             "TimeToLiveSpecification": {"Enabled": spec["Enabled"], "AttributeName": spec["AttributeName"]}
         }

@@ -98,6 +98,11 @@ def find_table(db: Database, account_id: str, region: str, name: str) -> Table |
     return table_from_row(row) if row is not None else None
 
 
+def table_by_id(db: Database, table_id: int) -> Table | None:
+    row = db.query_one("SELECT * FROM ddb_tables WHERE table_id = ?", (table_id,))
+    return table_from_row(row) if row is not None else None
+
+
 def _named(ctx: RequestContext, name_or_arn: str) -> tuple[str, str, str]:
     """(account, region, name) a TableName (a name or, as DynamoDB now accepts, a table ARN) names."""
     if name_or_arn.startswith("arn:"):

@@ -100,6 +100,7 @@ class TableOperations:
                 "DELETE FROM ddb_items WHERE table_id = ?",
                 "DELETE FROM ddb_index_items WHERE table_id = ?",
                 "DELETE FROM ddb_tags WHERE table_id = ?",
+                "DELETE FROM ddb_ttl WHERE table_id = ?",
                 "DELETE FROM ddb_tables WHERE table_id = ?",
             ):
                 db.execute(statement, (table.table_id,))
