@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from stratus.core.context import RequestContext
 from stratus.services.dynamodb.capacity import Consumption, read_units
-from stratus.services.dynamodb.common import ValidationException
+from stratus.services.dynamodb.common import ProvisionedThroughputExceededException, ValidationException
 from stratus.services.dynamodb.item_checks import checked_item, checked_key
 from stratus.services.dynamodb.item_expressions import ItemExpressions
 from stratus.services.dynamodb.item_size import item_size
 from stratus.services.dynamodb.item_store import StoredKey, read_item, table_key, write_item
 from stratus.services.dynamodb.items import write_consumption
 from stratus.services.dynamodb.table_store import Table, require_table
+from stratus.services.dynamodb.throttle import EXCEEDED, READ, WRITE, Throttle
 from stratus.store import Database
 
 MAX_BATCH_WRITES = 25
@@ -31,6 +32,8 @@ def _capacities(consumptions: dict[str, Consumption], mode: str | None) -> list[
 
 
 class BatchOperations:
+    throttle: Throttle  # supplied by DynamoDbProvider
+
     def db(self) -> Database:  # supplied by DynamoDbProvider
         raise NotImplementedError
 
@@ -38,6 +41,25 @@ class BatchOperations:
         self, db: Database, table: Table, old: dict | None, new: dict | None, now: float
     ) -> None:
         raise NotImplementedError
+
+    def _throttled(self, db: Database, planned: list, requests: dict, kind: str) -> dict:
+        """The requests of tables whose throughput is exhausted, handed back unprocessed, as
+        DynamoDB does; when that is all of them, the whole call is refused."""
+        tables = {entry[1]: entry[0] for entry in planned}
+        unprocessed = {}
+        for name, table in tables.items():
+            try:
+                self.throttle.admit(db, table, kind)
+            except ProvisionedThroughputExceededException:
+                unprocessed[name] = requests[name]
+        if tables and len(unprocessed) == len(tables):
+            raise ProvisionedThroughputExceededException(EXCEEDED)
+        return unprocessed
+
+    def _charge(self, db: Database, planned: list, consumptions: dict[str, Consumption], kind: str) -> None:
+        tables = {entry[1]: entry[0] for entry in planned}
+        for name, consumption in consumptions.items():
+            self.throttle.charge(db, tables[name], kind, consumption)
 
     def batch_write_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
@@ -62,6 +84,8 @@ class BatchOperations:
                     raise ValidationException(DUPLICATE_KEYS)
                 seen.add(key)
                 planned.append((table, name, key, item))
+        unprocessed = self._throttled(db, planned, requests, WRITE)
+        planned = [entry for entry in planned if entry[1] not in unprocessed]
         consumptions: dict[str, Consumption] = {}
         now = ctx.time.timestamp()
         with db.transaction():
@@ -79,7 +103,8 @@ class BatchOperations:
                     total.add_index(index_name, units, is_global=False)
                 for index_name, units in used.global_indexes.items():
                     total.add_index(index_name, units, is_global=True)
-        result: dict = {"UnprocessedItems": {}}
+        self._charge(db, planned, consumptions, WRITE)
+        result: dict = {"UnprocessedItems": unprocessed}
         capacity = _capacities(consumptions, req.get("ReturnConsumedCapacity"))
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
@@ -101,6 +126,8 @@ class BatchOperations:
                     raise ValidationException(DUPLICATE_KEYS)
                 keys.append(stored)
             planned.append((table, name, expressions, keys, bool(entry.get("ConsistentRead"))))
+        unprocessed = self._throttled(db, planned, requests, READ)
+        planned = [entry for entry in planned if entry[1] not in unprocessed]
         responses: dict[str, list[dict]] = {}
         consumptions: dict[str, Consumption] = {}
         for table, name, expressions, keys, consistent in planned:
@@ -111,7 +138,8 @@ class BatchOperations:
                 consumption.table += read_units(item_size(item) if item else 0, consistent=consistent)
                 if item is not None:
                     found.append(expressions.project(item))
-        result: dict = {"Responses": responses, "UnprocessedKeys": {}}
+        self._charge(db, planned, consumptions, READ)
+        result: dict = {"Responses": responses, "UnprocessedKeys": unprocessed}
         capacity = _capacities(consumptions, req.get("ReturnConsumedCapacity"))
         if capacity is not None:
             result["ConsumedCapacity"] = capacity

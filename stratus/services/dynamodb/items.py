@@ -15,6 +15,7 @@ from stratus.services.dynamodb.item_expressions import ItemExpressions
 from stratus.services.dynamodb.item_size import item_size
 from stratus.services.dynamodb.item_store import read_item, table_key, write_item
 from stratus.services.dynamodb.table_store import Table, require_table
+from stratus.services.dynamodb.throttle import READ, WRITE, Throttle
 from stratus.store import Database
 
 CONDITION_FAILED = "The conditional request failed"
@@ -47,6 +48,8 @@ def write_consumption(
 
 
 class ItemOperations:
+    throttle: Throttle  # supplied by DynamoDbProvider
+
     def db(self) -> Database:  # supplied by DynamoDbProvider
         raise NotImplementedError
 
@@ -58,6 +61,7 @@ class ItemOperations:
     def put_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
+        self.throttle.admit(db, table, WRITE)
         return_values = check_return_values(req, PUT_RETURN_VALUES)
         expressions = ItemExpressions.for_request(req, "PutItem")
         item = checked_item(table, req["Item"])
@@ -71,8 +75,8 @@ class ItemOperations:
         result: dict = {}
         if return_values == "ALL_OLD" and old is not None:
             result["Attributes"] = old
-        capacity = write_consumption(table, req["TableName"], old, item, touched).answer(
-            req.get("ReturnConsumedCapacity")
+        capacity = self.throttle.settle(
+            db, table, WRITE, write_consumption(table, req["TableName"], old, item, touched), req
         )
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
@@ -81,6 +85,7 @@ class ItemOperations:
     def get_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
+        self.throttle.admit(db, table, READ)
         expressions = ItemExpressions.for_request(req, "GetItem")
         key = checked_key(table, req["Key"])
         item = read_item(db, table, table_key(table, key))
@@ -91,7 +96,7 @@ class ItemOperations:
         consumption.table = read_units(
             item_size(item) if item else 0, consistent=bool(req.get("ConsistentRead"))
         )
-        capacity = consumption.answer(req.get("ReturnConsumedCapacity"))
+        capacity = self.throttle.settle(db, table, READ, consumption, req)
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
         return result
@@ -99,6 +104,7 @@ class ItemOperations:
     def delete_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
+        self.throttle.admit(db, table, WRITE)
         return_values = check_return_values(req, PUT_RETURN_VALUES)
         expressions = ItemExpressions.for_request(req, "DeleteItem")
         key = table_key(table, checked_key(table, req["Key"]))
@@ -113,8 +119,8 @@ class ItemOperations:
         result: dict = {}
         if return_values == "ALL_OLD" and old is not None:
             result["Attributes"] = old
-        capacity = write_consumption(table, req["TableName"], old, None, touched).answer(
-            req.get("ReturnConsumedCapacity")
+        capacity = self.throttle.settle(
+            db, table, WRITE, write_consumption(table, req["TableName"], old, None, touched), req
         )
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
@@ -123,6 +129,7 @@ class ItemOperations:
     def update_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
+        self.throttle.admit(db, table, WRITE)
         return_values = check_return_values(req, UPDATE_RETURN_VALUES)
         expressions = ItemExpressions.for_request(req, "UpdateItem")
         key_item = checked_key(table, req["Key"])
@@ -144,8 +151,8 @@ class ItemOperations:
             shown = expressions.updated_part(new if return_values == "UPDATED_NEW" else old or {})
             if shown:
                 result["Attributes"] = shown
-        capacity = write_consumption(table, req["TableName"], old, new, touched).answer(
-            req.get("ReturnConsumedCapacity")
+        capacity = self.throttle.settle(
+            db, table, WRITE, write_consumption(table, req["TableName"], old, new, touched), req
         )
         if capacity is not None:
             result["ConsumedCapacity"] = capacity

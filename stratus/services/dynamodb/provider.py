@@ -13,6 +13,7 @@ from stratus.services.dynamodb.table_store import Table
 from stratus.services.dynamodb.table_updates import TableUpdateOperations
 from stratus.services.dynamodb.tables import TableOperations
 from stratus.services.dynamodb.tags import TagOperations
+from stratus.services.dynamodb.throttle import Throttle
 from stratus.services.dynamodb.transactions import TransactionOperations
 from stratus.store import Database
 
@@ -30,8 +31,15 @@ class DynamoDbProvider(
 ):
     service = "dynamodb"
 
+    def __init__(self, runtime) -> None:
+        self.throttle = Throttle(runtime.clock.time)
+        super().__init__(runtime)
+
     def db(self) -> Database:
         return self.runtime.state.database(DYNAMODB_DATABASE, MIGRATIONS)
+
+    def on_reset(self) -> None:
+        self.throttle.reset()
 
     def register_deliveries(self) -> None:
         # Not a delivery, but the same moment: the provider exists, its background work starts.

@@ -22,6 +22,7 @@ from stratus.services.dynamodb.key_codec import encode_key_value, partition_hash
 from stratus.services.dynamodb.paging import read_page
 from stratus.services.dynamodb.query_store import SortRange, prefix_range, query_partition, scan_rows
 from stratus.services.dynamodb.table_store import IndexKeys, Table, require_table
+from stratus.services.dynamodb.throttle import READ, Throttle
 from stratus.store import Database
 
 ALL_ATTRIBUTES = "ALL_ATTRIBUTES"
@@ -105,6 +106,8 @@ def _sort_range(condition) -> SortRange:
 
 
 class ReadOperations:
+    throttle: Throttle  # supplied by DynamoDbProvider
+
     def db(self) -> Database:  # supplied by DynamoDbProvider
         raise NotImplementedError
 
@@ -138,7 +141,7 @@ class ReadOperations:
             collect=select != COUNT,
         )
 
-    def _answer(self, req: dict, table: Table, index: IndexKeys, page, select: str) -> dict:
+    def _answer(self, db: Database, req: dict, table: Table, index: IndexKeys, page, select: str) -> dict:
         result: dict = {"Count": page.count, "ScannedCount": page.scanned}
         if select != COUNT:
             result["Items"] = page.items
@@ -150,7 +153,7 @@ class ReadOperations:
             consumption.table = units
         else:
             consumption.add_index(index.name, units, is_global=index.is_global)
-        capacity = consumption.answer(req.get("ReturnConsumedCapacity"))
+        capacity = self.throttle.settle(db, table, READ, consumption, req)
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
         return result
@@ -159,6 +162,7 @@ class ReadOperations:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
         index = _index(table, req.get("IndexName"))
+        self.throttle.admit(db, table, READ, index.name if index.is_global else None)
         if req.get("ConsistentRead") and index.is_global:
             raise ValidationException("Consistent reads are not supported on global secondary indexes")
         expressions = ItemExpressions.for_request(req, "Query")
@@ -205,12 +209,13 @@ class ReadOperations:
             after=after,
         )
         page = self._page(rows, table, index, req, select, expressions, db)
-        return self._answer(req, table, index, page, select)
+        return self._answer(db, req, table, index, page, select)
 
     def scan(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
         index = _index(table, req.get("IndexName"))
+        self.throttle.admit(db, table, READ, index.name if index.is_global else None)
         if req.get("ConsistentRead") and index.is_global:
             raise ValidationException("Consistent reads are not supported on global secondary indexes")
         hash_bounds = _segment(req)
@@ -234,7 +239,7 @@ class ReadOperations:
                 )
         rows = scan_rows(db, table.table_id, index.name, hash_bounds, after)
         page = self._page(rows, table, index, req, select, expressions, db)
-        return self._answer(req, table, index, page, select)
+        return self._answer(db, req, table, index, page, select)
 
 
 def _within(bounds: SortRange, key: bytes) -> bool:
