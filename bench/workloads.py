@@ -461,3 +461,6 @@ for _label, _size in (("4KiB", 4096), ("1MiB", 1024 * 1024)):
             description=f"reading a {_label} object whole",
         )
     )
+
+
+from bench import dynamodb_workloads  # noqa: E402,F401  (registers the DynamoDB workloads)

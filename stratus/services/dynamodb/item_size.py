@@ -15,6 +15,8 @@ guide's "1 byte per two significant digits plus 1" is an approximation of it.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from stratus.services.dynamodb import numbers
 from stratus.services.dynamodb.common import ValidationException
 
@@ -24,6 +26,7 @@ CONTAINER_OVERHEAD = 3
 ELEMENT_OVERHEAD = 1
 
 
+@lru_cache(maxsize=8192)  # the same numbers come back again and again (counters, flags, keys)
 def number_size(text: str) -> int:
     """The bytes DynamoDB stores a Number in (see the module docstring)."""
     sign, digits, exponent = numbers.digits_and_exponent(text)

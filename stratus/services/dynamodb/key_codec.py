@@ -21,6 +21,7 @@ attribute has one type.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from stratus.services.dynamodb import numbers
 from stratus.services.dynamodb.common import ValidationException
@@ -41,6 +42,7 @@ _EXPONENT_BIAS = -numbers.MIN_ADJUSTED_EXPONENT  # 1E-130 -> 0, 9.9E+125 -> 255
 _HASH_BITS = 63
 
 
+@lru_cache(maxsize=8192)
 def _encode_number(text: str) -> bytes:
     sign, digits, exponent = numbers.digits_and_exponent(text)
     if not digits:

@@ -14,6 +14,7 @@ All arithmetic runs in a local decimal Context; the global one is never read or 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Clamped, Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded, Underflow
 
 from stratus.services.dynamodb.common import ValidationException
@@ -125,6 +126,7 @@ def render(value: Decimal) -> str:
     return "-" + text if sign else text
 
 
+@lru_cache(maxsize=8192)  # invalid texts raise, and exceptions are not cached
 def normalize(text: str) -> str:
     """Validate a Number's wire text and return its canonical form (`"01.50"` -> `"1.5"`)."""
     return render(_parse(text))
