@@ -14,8 +14,8 @@ All arithmetic runs in a local decimal Context; the global one is never read or 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from decimal import Clamped, Context, Decimal, Inexact, InvalidOperation, Overflow, Rounded, Underflow
+from functools import lru_cache
 
 from stratus.services.dynamodb.common import ValidationException
 
