@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from stratus.services.dynamodb.replica_group import describe_replicas
 from stratus.services.dynamodb.table_definition import PAY_PER_REQUEST
 from stratus.services.dynamodb.table_store import Table
 
@@ -97,4 +98,5 @@ def describe_table(
         described["TableClassSummary"] = {"TableClass": definition["TableClass"]}
     if definition.get("OnDemandThroughput"):
         described["OnDemandThroughput"] = definition["OnDemandThroughput"]
+    described.update(describe_replicas(definition, table.region))
     return described

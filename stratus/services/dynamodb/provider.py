@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from stratus.services.base import Provider
-from stratus.services.dynamodb import stream_store, ttl_sweeper
+from stratus.services.dynamodb import pitr, stream_store, ttl_sweeper
+from stratus.services.dynamodb.backups import BackupOperations
 from stratus.services.dynamodb.batches import BatchOperations
+from stratus.services.dynamodb.contributor_insights import ContributorInsightsOperations
+from stratus.services.dynamodb.global_tables import GlobalTableOperations
+from stratus.services.dynamodb.global_tables_2017 import LegacyGlobalTableOperations
 from stratus.services.dynamodb.items import ItemOperations
+from stratus.services.dynamodb.kinesis_destinations import KinesisDestinationOperations
+from stratus.services.dynamodb.partiql import PartiqlOperations
 from stratus.services.dynamodb.reads import ReadOperations
+from stratus.services.dynamodb.replica_autoscaling import ReplicaAutoScalingOperations
+from stratus.services.dynamodb.resource_policies import ResourcePolicyOperations
 from stratus.services.dynamodb.schema import DYNAMODB_DATABASE, MIGRATIONS
 from stratus.services.dynamodb.table_settings import TableSettingOperations
 from stratus.services.dynamodb.table_store import Table
@@ -21,12 +29,20 @@ from stratus.store import Database
 class DynamoDbProvider(
     ItemOperations,
     BatchOperations,
+    PartiqlOperations,
     TransactionOperations,
     ReadOperations,
     TableOperations,
     TableUpdateOperations,
     TableSettingOperations,
     TagOperations,
+    GlobalTableOperations,
+    ReplicaAutoScalingOperations,
+    LegacyGlobalTableOperations,
+    ResourcePolicyOperations,
+    KinesisDestinationOperations,
+    ContributorInsightsOperations,
+    BackupOperations,
     Provider,
 ):
     service = "dynamodb"
@@ -53,3 +69,5 @@ class DynamoDbProvider(
     ) -> None:
         if table.definition.get("StreamSpecification"):
             stream_store.record_change(db, table, old, new, now)
+        if table.definition.get("PointInTimeRecovery"):
+            pitr.record_history(db, table, old, new, now)

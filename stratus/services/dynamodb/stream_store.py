@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from stratus.core.context import RequestContext
 from stratus.services.dynamodb import item_json
 from stratus.services.dynamodb.item_size import item_size
 from stratus.services.dynamodb.table_store import Table
@@ -430,3 +431,8 @@ def record_output(stream: Stream, row) -> dict:
     if row["by_service"]:
         record["userIdentity"] = dict(TTL_IDENTITY)
     return record
+
+
+def stream_label(ctx: RequestContext) -> str:
+    """A stream's label: the moment it was enabled, as DynamoDB writes it (ISO 8601, milliseconds)."""
+    return ctx.time.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ctx.time.microsecond // 1000:03d}"

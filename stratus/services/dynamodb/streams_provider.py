@@ -136,6 +136,11 @@ class DynamoDbStreamsProvider(Provider):
     service = "dynamodbstreams"
     iam_prefix = "dynamodb"  # dynamodb:DescribeStream, dynamodb:GetRecords ...
 
+    def resource_policy(self, ctx: RequestContext, resource_arn: str) -> str | None:
+        from stratus.services.dynamodb.resource_policies import policy_for
+
+        return policy_for(self.db(), resource_arn)
+
     def db(self) -> Database:
         return self.runtime.state.database(DYNAMODB_DATABASE, MIGRATIONS)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from stratus.core.context import RequestContext
-from stratus.services.dynamodb import ttl_index
+from stratus.services.dynamodb import pitr, ttl_index
 from stratus.services.dynamodb.common import ValidationException
 from stratus.services.dynamodb.table_store import find_table, require_table, save_definition
 from stratus.store import Database
@@ -80,20 +80,22 @@ class TableSettingOperations:
             definition["PointInTimeRecovery"] = None
         with db.transaction():
             save_definition(db, table, definition)
+            if not spec["PointInTimeRecoveryEnabled"]:
+                pitr.forget(db, table.table_id)  # the change log goes with the setting
         updated = find_table(db, table.account_id, table.region, table.name)
         assert updated is not None
         return {"ContinuousBackupsDescription": _backups_description(updated.definition, ctx.time)}
 
 
 def _backups_description(definition: dict, now: datetime) -> dict:
-    pitr = definition.get("PointInTimeRecovery")
-    if not pitr:
+    setting = definition.get("PointInTimeRecovery")
+    if not setting:
         recovery: dict = {"PointInTimeRecoveryStatus": "DISABLED"}
     else:
-        earliest = max(pitr["Since"], now.timestamp() - pitr["Days"] * 86400)
+        earliest = max(setting["Since"], now.timestamp() - setting["Days"] * 86400)
         recovery = {
             "PointInTimeRecoveryStatus": "ENABLED",
-            "RecoveryPeriodInDays": pitr["Days"],
+            "RecoveryPeriodInDays": setting["Days"],
             "EarliestRestorableDateTime": datetime.fromtimestamp(earliest, UTC),
             "LatestRestorableDateTime": datetime.fromtimestamp(now.timestamp() - 300, UTC)
             if now.timestamp() - 300 > earliest

@@ -16,6 +16,7 @@ from stratus.services.dynamodb.common import (
 )
 from stratus.services.dynamodb.describe import describe_table
 from stratus.services.dynamodb.item_store import StoredKey, write_index_entry
+from stratus.services.dynamodb.replica_group import group_of
 from stratus.services.dynamodb.table_definition import (
     INVALID,
     MAX_GSIS,
@@ -75,7 +76,7 @@ class TableUpdateOperations:
         if req.get("OnDemandThroughput") is not None:
             definition["OnDemandThroughput"] = req["OnDemandThroughput"]
         if req.get("ReplicaUpdates"):
-            raise ValidationException("Stratus does not replicate tables across regions yet (global tables).")
+            self.apply_replica_updates(ctx, table, definition, req)  # GlobalTableOperations
         statuses: dict[str, str] = {}
         created: list[str] = []
         for update in req.get("GlobalSecondaryIndexUpdates") or ():
@@ -159,17 +160,17 @@ class TableUpdateOperations:
 
     @staticmethod
     def _stream(ctx: RequestContext, table: Table, definition: dict, spec: dict) -> None:
-        from stratus.services.dynamodb.tables import stream_label
-
         current = definition.get("StreamSpecification")
         wanted = check_stream_specification(spec)
+        if group_of(definition):
+            raise ValidationException("Disabling Stream is not allowed for a Global Table replica.")
         if wanted is not None and current is not None:
             raise ValidationException(f"Table already has an enabled stream: TableName: {table.name}")
         if wanted is None and current is None:
             raise ValidationException(f"Table does not have an enabled stream: TableName: {table.name}")
         definition["StreamSpecification"] = wanted
         if wanted is not None:
-            definition["LatestStreamLabel"] = stream_label(ctx)
+            definition["LatestStreamLabel"] = stream_store.stream_label(ctx)
 
     @staticmethod
     def _encryption(definition: dict, spec: dict) -> None:

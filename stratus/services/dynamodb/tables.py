@@ -12,7 +12,7 @@ import json
 import uuid
 
 from stratus.core.context import RequestContext
-from stratus.services.dynamodb import stream_store
+from stratus.services.dynamodb import backups, global_tables, resource_policies, stream_store
 from stratus.services.dynamodb.common import ResourceInUseException, ValidationException
 from stratus.services.dynamodb.describe import describe_table
 from stratus.services.dynamodb.table_definition import build_definition
@@ -47,7 +47,9 @@ class TableOperations:
             raise ResourceInUseException(f"Table already exists: {name}")
         now = ctx.time.timestamp()
         if definition["StreamSpecification"]:
-            definition["LatestStreamLabel"] = stream_label(ctx)
+            definition["LatestStreamLabel"] = stream_store.stream_label(ctx)
+        if req.get("ResourcePolicy"):
+            definition["ResourcePolicy"] = resource_policies.create_time_policy(ctx, req["ResourcePolicy"])
         arn = f"arn:{ctx.partition}:dynamodb:{ctx.region}:{ctx.account_id}:table/{name}"
         with db.transaction():
             cursor = db.execute(
@@ -94,8 +96,10 @@ class TableOperations:
         with db.transaction():
             row = db.query_one("SELECT * FROM ddb_tables WHERE table_id = ?", (table.table_id,))
             table = table_from_row(row)
-            if table.definition.get("StreamSpecification"):
-                stream_store.stream_disabled(db, table, ctx.time.timestamp(), table_deleted=True)
+            # Always: it also detaches streams disabled earlier from a table id SQLite may reuse.
+            stream_store.stream_disabled(db, table, ctx.time.timestamp(), table_deleted=True)
+            global_tables.forget_replica(db, table)
+            backups.table_deleting(db, table, ctx.time.timestamp(), ctx.partition)
             for statement in (
                 "DELETE FROM ddb_items WHERE table_id = ?",
                 "DELETE FROM ddb_index_items WHERE table_id = ?",
@@ -118,8 +122,3 @@ class TableOperations:
         host = ctx.request.headers.get("host") if ctx.request is not None else None
         address = host or ctx.runtime.endpoint.split("://", 1)[-1]
         return {"Endpoints": [{"Address": address, "CachePeriodInMinutes": 1440}]}
-
-
-def stream_label(ctx: RequestContext) -> str:
-    """A stream's label: the moment it was enabled, as DynamoDB writes it (ISO 8601, milliseconds)."""
-    return ctx.time.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ctx.time.microsecond // 1000:03d}"

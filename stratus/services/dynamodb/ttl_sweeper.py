@@ -8,7 +8,7 @@ appears in the table's stream as a REMOVE whose userIdentity is the DynamoDB ser
 
 from __future__ import annotations
 
-from stratus.services.dynamodb import stream_store, ttl_index
+from stratus.services.dynamodb import pitr, stream_store, ttl_index
 from stratus.services.dynamodb.item_store import StoredKey, read_item, write_item
 from stratus.services.dynamodb.table_store import Table, table_by_id
 from stratus.store import Database
@@ -45,6 +45,8 @@ def sweep(db: Database, now: float) -> int:
                     )
                     continue
                 write_item(db, table, key, None, item)  # drops the ddb_ttl entry too
+                if table.definition.get("PointInTimeRecovery"):
+                    pitr.record_history(db, table, item, None, now)
                 if table.definition.get("StreamSpecification"):
                     stream_store.record_change(db, table, item, None, now, service_identity=True)
                 deleted += 1
