@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from stratus.services.dynamodb.replica_group import describe_replicas
 from stratus.services.dynamodb.table_definition import PAY_PER_REQUEST
+from stratus.services.dynamodb.table_options import shown_warm_throughput
 from stratus.services.dynamodb.table_store import Table
 
 ACTIVE = "ACTIVE"
@@ -98,5 +99,6 @@ def describe_table(
         described["TableClassSummary"] = {"TableClass": definition["TableClass"]}
     if definition.get("OnDemandThroughput"):
         described["OnDemandThroughput"] = definition["OnDemandThroughput"]
+    described["WarmThroughput"] = shown_warm_throughput(definition.get("WarmThroughput"))
     described.update(describe_replicas(definition, table.region))
     return described

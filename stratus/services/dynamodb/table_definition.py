@@ -8,6 +8,7 @@ DeletionProtectionEnabled, plus the stream's label once streams are on.
 
 from __future__ import annotations
 
+from stratus.services.dynamodb import table_options
 from stratus.services.dynamodb.common import LimitExceededException, ValidationException
 
 INVALID = "One or more parameter values were invalid: "
@@ -226,4 +227,7 @@ def build_definition(req: dict) -> dict:
         }
     if req.get("OnDemandThroughput"):
         definition["OnDemandThroughput"] = req["OnDemandThroughput"]
+    table_options.refuse_unsupported(req)
+    if req.get("WarmThroughput"):
+        definition["WarmThroughput"] = table_options.warm_throughput(req["WarmThroughput"])
     return definition

@@ -8,7 +8,7 @@ does; the change itself is complete when the call returns, so the next DescribeT
 from __future__ import annotations
 
 from stratus.core.context import RequestContext
-from stratus.services.dynamodb import item_json, stream_store
+from stratus.services.dynamodb import item_json, stream_store, table_options
 from stratus.services.dynamodb.common import (
     LimitExceededException,
     ResourceNotFoundException,
@@ -45,6 +45,9 @@ UPDATABLE = (
     "TableClass",
     "OnDemandThroughput",
     "WarmThroughput",
+    "MultiRegionConsistency",
+    "GlobalTableWitnessUpdates",
+    "GlobalTableSettingsReplicationMode",
     "AttributeDefinitions",
 )
 
@@ -75,6 +78,11 @@ class TableUpdateOperations:
             self._encryption(definition, req["SSESpecification"])
         if req.get("OnDemandThroughput") is not None:
             definition["OnDemandThroughput"] = req["OnDemandThroughput"]
+        table_options.refuse_unsupported(req)
+        if req.get("WarmThroughput") is not None:
+            definition["WarmThroughput"] = table_options.warm_throughput(
+                req["WarmThroughput"], definition.get("WarmThroughput")
+            )
         if req.get("ReplicaUpdates"):
             self.apply_replica_updates(ctx, table, definition, req)  # GlobalTableOperations
         statuses: dict[str, str] = {}

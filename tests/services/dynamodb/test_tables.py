@@ -285,3 +285,29 @@ def test_tags(ddb):
         "ResourceNotFoundException",
         f"Requested resource not found: ResourcArn: {missing} not found",
     )
+
+
+def test_warm_throughput_is_stored_and_shown(ddb):
+    created = _create(ddb, WarmThroughput={"ReadUnitsPerSecond": 15000, "WriteUnitsPerSecond": 5000})
+    assert created["WarmThroughput"] == {
+        "ReadUnitsPerSecond": 15000,
+        "WriteUnitsPerSecond": 5000,
+        "Status": "ACTIVE",
+    }
+    ddb.update_table(TableName="orders", WarmThroughput={"ReadUnitsPerSecond": 20000})
+    shown = ddb.describe_table(TableName="orders")["Table"]["WarmThroughput"]
+    assert (shown["ReadUnitsPerSecond"], shown["WriteUnitsPerSecond"]) == (20000, 5000)
+    _create(ddb, name="plain")
+    plain = ddb.describe_table(TableName="plain")["Table"]["WarmThroughput"]
+    assert (plain["ReadUnitsPerSecond"], plain["WriteUnitsPerSecond"]) == (12000, 4000)
+
+
+def test_global_table_options_stratus_lacks_answer_501(ddb):
+    _create(ddb)
+    code, message = refused(ddb.update_table, TableName="orders", MultiRegionConsistency="STRONG")
+    assert code == "NotImplemented" and "MultiRegionConsistency" in message
+    code, _ = refused(
+        _create, ddb, name="copy", GlobalTableSourceArn="arn:aws:dynamodb:us-east-1:111122223333:table/orders"
+    )
+    assert code == "NotImplemented"
+    assert ddb.list_tables()["TableNames"] == ["orders"]
