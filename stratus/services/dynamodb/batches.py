@@ -11,10 +11,9 @@ from __future__ import annotations
 from stratus.core.context import RequestContext
 from stratus.services.dynamodb.capacity import Consumption, read_units
 from stratus.services.dynamodb.common import ProvisionedThroughputExceededException, ValidationException
-from stratus.services.dynamodb.item_checks import checked_item, checked_key
+from stratus.services.dynamodb.item_checks import checked_key, sized_item
 from stratus.services.dynamodb.item_expressions import ItemExpressions
-from stratus.services.dynamodb.item_size import item_size
-from stratus.services.dynamodb.item_store import StoredKey, read_item, table_key, write_item
+from stratus.services.dynamodb.item_store import StoredKey, read_sized, table_key, write_item
 from stratus.services.dynamodb.items import write_consumption
 from stratus.services.dynamodb.table_store import Table, require_table
 from stratus.services.dynamodb.throttle import EXCEEDED, READ, WRITE, Throttle
@@ -66,7 +65,7 @@ class BatchOperations:
         requests = req["RequestItems"]
         if sum(len(entries) for entries in requests.values()) > MAX_BATCH_WRITES:
             raise ValidationException("Too many items requested for the BatchWriteItem call")
-        planned: list[tuple[Table, str, StoredKey, dict | None]] = []
+        planned: list[tuple[Table, str, StoredKey, dict | None, int]] = []
         for name, entries in requests.items():
             table = require_table(ctx, db, name)
             seen: set[StoredKey] = set()
@@ -75,28 +74,30 @@ class BatchOperations:
                 if (put is None) == (delete is None):  # wording guessed
                     raise ValidationException("Request must contain either a PutRequest or a DeleteRequest")
                 if put is not None:
-                    item = checked_item(table, put["Item"])
+                    item, size = sized_item(table, put["Item"])
                     key = table_key(table, item)
                 else:
-                    item = None
+                    item, size = None, 0
                     key = table_key(table, checked_key(table, delete["Key"]))
                 if key in seen:
                     raise ValidationException(DUPLICATE_KEYS)
                 seen.add(key)
-                planned.append((table, name, key, item))
+                planned.append((table, name, key, item, size))
         unprocessed = self._throttled(db, planned, requests, WRITE)
         planned = [entry for entry in planned if entry[1] not in unprocessed]
         consumptions: dict[str, Consumption] = {}
         now = ctx.time.timestamp()
         with db.transaction():
-            for table, name, key, item in planned:
-                old = read_item(db, table, key)
+            for table, name, key, item, size in planned:
+                old, old_size = read_sized(db, table, key)
                 touched = (
-                    write_item(db, table, key, item, old) if (item is not None or old is not None) else []
+                    write_item(db, table, key, item, old, new_size=size, old_size=old_size)
+                    if (item is not None or old is not None)
+                    else []
                 )
                 if item != old:
                     self.record_change(db, table, old, item, now)
-                used = write_consumption(table, name, old, item, touched)
+                used = write_consumption(table, name, old_size, size, touched)
                 total = consumptions.setdefault(name, Consumption(name))
                 total.table += used.table
                 for index_name, units in used.local_indexes.items():
@@ -134,8 +135,8 @@ class BatchOperations:
             found = responses.setdefault(name, [])
             consumption = consumptions.setdefault(name, Consumption(name))
             for key in keys:
-                item = read_item(db, table, key)
-                consumption.table += read_units(item_size(item) if item else 0, consistent=consistent)
+                item, size = read_sized(db, table, key)
+                consumption.table += read_units(size, consistent=consistent)
                 if item is not None:
                     found.append(expressions.project(item))
         self._charge(db, planned, consumptions, READ)

@@ -43,12 +43,18 @@ def _check_index_keys(table: Table, item: dict) -> None:
 
 def checked_item(table: Table, item: dict, *, updated: bool = False) -> dict:
     """A whole item to store (PutItem's Item, or the result of an update when `updated`)."""
+    return sized_item(table, item, updated=updated)[0]
+
+
+def sized_item(table: Table, item: dict, *, updated: bool = False) -> tuple[dict, int]:
+    """`checked_item`, and the item's size."""
     normalized = item if updated else normalize_item(item)
     check_key(normalized, _schema(table), is_key_only=False)
     _check_index_keys(table, normalized)
-    if item_size(normalized) > MAX_ITEM_BYTES:
+    size = item_size(normalized)
+    if size > MAX_ITEM_BYTES:
         raise ValidationException(UPDATED_ITEM_TOO_LARGE if updated else ITEM_TOO_LARGE)
-    return normalized
+    return normalized, size
 
 
 def checked_key(table: Table, key: dict) -> dict:

@@ -50,11 +50,16 @@ def table_key(table: Table, item: dict) -> StoredKey:
 
 
 def read_item(db: Database, table: Table, key: StoredKey) -> dict | None:
+    return read_sized(db, table, key)[0]
+
+
+def read_sized(db: Database, table: Table, key: StoredKey) -> tuple[dict | None, int]:
+    """The stored item and its size (0 when there is none), the size as stored with it."""
     row = db.query_one(
-        "SELECT item FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ? AND sk = ?",
+        "SELECT item, size FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ? AND sk = ?",
         (table.table_id, key.hash, key.pk, key.sk),
     )
-    return item_json.loads(row["item"]) if row is not None else None
+    return (item_json.loads(row[0]), row[1]) if row is not None else (None, 0)
 
 
 def projected(table: Table, index: IndexKeys, item: dict) -> dict:
@@ -71,12 +76,22 @@ def projected(table: Table, index: IndexKeys, item: dict) -> dict:
 
 
 def write_item(
-    db: Database, table: Table, key: StoredKey, new: dict | None, old: dict | None
+    db: Database,
+    table: Table,
+    key: StoredKey,
+    new: dict | None,
+    old: dict | None,
+    *,
+    new_size: int | None = None,
+    old_size: int | None = None,
 ) -> list[tuple[IndexKeys, float]]:
     """Store `new` (None deletes) in place of `old` (None when absent), with index entries and
-    counts; returns the write units each touched secondary index consumed."""
-    new_size = item_size(new) if new is not None else 0
-    old_size = item_size(old) if old is not None else 0
+    counts; returns the write units each touched secondary index consumed. Sizes the caller
+    already knows may be passed, to spare computing them again."""
+    if new_size is None:
+        new_size = item_size(new) if new is not None else 0
+    if old_size is None:
+        old_size = item_size(old) if old is not None else 0
     if new is None:
         db.execute(
             "DELETE FROM ddb_items WHERE table_id = ? AND hash = ? AND pk = ? AND sk = ?",

@@ -10,10 +10,9 @@ from __future__ import annotations
 from stratus.core.context import RequestContext
 from stratus.services.dynamodb.capacity import Consumption, read_units, write_units
 from stratus.services.dynamodb.common import ConditionalCheckFailedException, ValidationException
-from stratus.services.dynamodb.item_checks import checked_item, checked_key
+from stratus.services.dynamodb.item_checks import checked_key, sized_item
 from stratus.services.dynamodb.item_expressions import ItemExpressions
-from stratus.services.dynamodb.item_size import item_size
-from stratus.services.dynamodb.item_store import read_item, table_key, write_item
+from stratus.services.dynamodb.item_store import read_sized, table_key, write_item
 from stratus.services.dynamodb.table_store import Table, require_table
 from stratus.services.dynamodb.throttle import READ, WRITE, Throttle
 from stratus.store import Database
@@ -36,12 +35,10 @@ def condition_failed(req: dict, old: dict | None) -> ConditionalCheckFailedExcep
     return ConditionalCheckFailedException(CONDITION_FAILED)
 
 
-def write_consumption(
-    table: Table, name: str, old: dict | None, new: dict | None, touched: list
-) -> Consumption:
+def write_consumption(table: Table, name: str, old_size: int, new_size: int, touched: list) -> Consumption:
     """Write units of an item write: the larger image on the table (LSI writes count there too)."""
     consumption = Consumption(name)
-    consumption.table = write_units(max(item_size(old) if old else 0, item_size(new) if new else 0))
+    consumption.table = write_units(max(old_size, new_size))
     for index, units in touched:
         consumption.add_index(index.name, units, is_global=index.is_global)
     return consumption
@@ -64,19 +61,19 @@ class ItemOperations:
         self.throttle.admit(db, table, WRITE)
         return_values = check_return_values(req, PUT_RETURN_VALUES)
         expressions = ItemExpressions.for_request(req, "PutItem")
-        item = checked_item(table, req["Item"])
+        item, size = sized_item(table, req["Item"])
         key = table_key(table, item)
         with db.transaction():
-            old = read_item(db, table, key)
+            old, old_size = read_sized(db, table, key)
             if not expressions.condition_holds(old):
                 raise condition_failed(req, old)
-            touched = write_item(db, table, key, item, old)
+            touched = write_item(db, table, key, item, old, new_size=size, old_size=old_size)
             self.record_change(db, table, old, item, ctx.time.timestamp())
         result: dict = {}
         if return_values == "ALL_OLD" and old is not None:
             result["Attributes"] = old
         capacity = self.throttle.settle(
-            db, table, WRITE, write_consumption(table, req["TableName"], old, item, touched), req
+            db, table, WRITE, write_consumption(table, req["TableName"], old_size, size, touched), req
         )
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
@@ -88,14 +85,12 @@ class ItemOperations:
         self.throttle.admit(db, table, READ)
         expressions = ItemExpressions.for_request(req, "GetItem")
         key = checked_key(table, req["Key"])
-        item = read_item(db, table, table_key(table, key))
+        item, size = read_sized(db, table, table_key(table, key))
         result: dict = {}
         if item is not None:
             result["Item"] = expressions.project(item)
         consumption = Consumption(req["TableName"])
-        consumption.table = read_units(
-            item_size(item) if item else 0, consistent=bool(req.get("ConsistentRead"))
-        )
+        consumption.table = read_units(size, consistent=bool(req.get("ConsistentRead")))
         capacity = self.throttle.settle(db, table, READ, consumption, req)
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
@@ -110,17 +105,17 @@ class ItemOperations:
         key = table_key(table, checked_key(table, req["Key"]))
         touched: list = []
         with db.transaction():
-            old = read_item(db, table, key)
+            old, old_size = read_sized(db, table, key)
             if not expressions.condition_holds(old):
                 raise condition_failed(req, old)
             if old is not None:
-                touched = write_item(db, table, key, None, old)
+                touched = write_item(db, table, key, None, old, new_size=0, old_size=old_size)
                 self.record_change(db, table, old, None, ctx.time.timestamp())
         result: dict = {}
         if return_values == "ALL_OLD" and old is not None:
             result["Attributes"] = old
         capacity = self.throttle.settle(
-            db, table, WRITE, write_consumption(table, req["TableName"], old, None, touched), req
+            db, table, WRITE, write_consumption(table, req["TableName"], old_size, 0, touched), req
         )
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
@@ -135,11 +130,13 @@ class ItemOperations:
         key_item = checked_key(table, req["Key"])
         key = table_key(table, key_item)
         with db.transaction():
-            old = read_item(db, table, key)
+            old, old_size = read_sized(db, table, key)
             if not expressions.condition_holds(old):
                 raise condition_failed(req, old)
-            new = checked_item(table, expressions.apply_update(old, key_item), updated=True)
-            touched = write_item(db, table, key, new, old) if new != old else []
+            new, size = sized_item(table, expressions.apply_update(old, key_item), updated=True)
+            touched = (
+                write_item(db, table, key, new, old, new_size=size, old_size=old_size) if new != old else []
+            )
             if new != old:
                 self.record_change(db, table, old, new, ctx.time.timestamp())
         result: dict = {}
@@ -152,7 +149,7 @@ class ItemOperations:
             if shown:
                 result["Attributes"] = shown
         capacity = self.throttle.settle(
-            db, table, WRITE, write_consumption(table, req["TableName"], old, new, touched), req
+            db, table, WRITE, write_consumption(table, req["TableName"], old_size, size, touched), req
         )
         if capacity is not None:
             result["ConsumedCapacity"] = capacity
