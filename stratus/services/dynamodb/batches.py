@@ -12,6 +12,7 @@ from stratus.core.context import RequestContext
 from stratus.services.dynamodb.capacity import Consumption, read_units
 from stratus.services.dynamodb.common import ProvisionedThroughputExceededException, ValidationException
 from stratus.services.dynamodb.item_checks import checked_key, sized_item
+from stratus.services.dynamodb.item_collections import check_collection, collection_metrics
 from stratus.services.dynamodb.item_expressions import ItemExpressions
 from stratus.services.dynamodb.item_store import StoredKey, read_sized, table_key, write_item
 from stratus.services.dynamodb.items import write_consumption
@@ -86,6 +87,7 @@ class BatchOperations:
         unprocessed = self._throttled(db, planned, requests, WRITE)
         planned = [entry for entry in planned if entry[1] not in unprocessed]
         consumptions: dict[str, Consumption] = {}
+        collections: dict[str, list[dict]] = {}
         now = ctx.time.timestamp()
         with db.transaction():
             for table, name, key, item, size in planned:
@@ -96,7 +98,12 @@ class BatchOperations:
                     else []
                 )
                 if item != old:
+                    check_collection(db, table, key)
                     self.record_change(db, table, old, item, now)
+                if req.get("ReturnItemCollectionMetrics") == "SIZE" and (item or old) is not None:
+                    metrics = collection_metrics(db, table, key, item or old)
+                    if metrics is not None:
+                        collections.setdefault(name, []).append(metrics)
                 used = write_consumption(table, name, old_size, size, touched)
                 total = consumptions.setdefault(name, Consumption(name))
                 total.table += used.table
@@ -106,6 +113,8 @@ class BatchOperations:
                     total.add_index(index_name, units, is_global=True)
         self._charge(db, planned, consumptions, WRITE)
         result: dict = {"UnprocessedItems": unprocessed}
+        if collections:
+            result["ItemCollectionMetrics"] = collections
         capacity = _capacities(consumptions, req.get("ReturnConsumedCapacity"))
         if capacity is not None:
             result["ConsumedCapacity"] = capacity

@@ -11,6 +11,7 @@ from stratus.core.context import RequestContext
 from stratus.services.dynamodb.capacity import Consumption, read_units, write_units
 from stratus.services.dynamodb.common import ConditionalCheckFailedException, ValidationException
 from stratus.services.dynamodb.item_checks import checked_key, sized_item
+from stratus.services.dynamodb.item_collections import check_collection, collection_metrics
 from stratus.services.dynamodb.item_expressions import ItemExpressions
 from stratus.services.dynamodb.item_store import read_sized, table_key, write_item
 from stratus.services.dynamodb.table_store import Table, require_table
@@ -55,6 +56,12 @@ class ItemOperations:
     ) -> None:
         """Streams hook (DynamoDbProvider): called inside the write's transaction."""
 
+    @staticmethod
+    def _metrics(db: Database, table: Table, key, item: dict, req: dict) -> dict | None:
+        if req.get("ReturnItemCollectionMetrics") != "SIZE":
+            return None
+        return collection_metrics(db, table, key, item)
+
     def put_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
@@ -68,8 +75,12 @@ class ItemOperations:
             if not expressions.condition_holds(old):
                 raise condition_failed(req, old)
             touched = write_item(db, table, key, item, old, new_size=size, old_size=old_size)
+            check_collection(db, table, key)
             self.record_change(db, table, old, item, ctx.time.timestamp())
+            metrics = self._metrics(db, table, key, item, req)
         result: dict = {}
+        if metrics is not None:
+            result["ItemCollectionMetrics"] = metrics
         if return_values == "ALL_OLD" and old is not None:
             result["Attributes"] = old
         capacity = self.throttle.settle(
@@ -111,7 +122,10 @@ class ItemOperations:
             if old is not None:
                 touched = write_item(db, table, key, None, old, new_size=0, old_size=old_size)
                 self.record_change(db, table, old, None, ctx.time.timestamp())
+            metrics = self._metrics(db, table, key, old, req) if old is not None else None
         result: dict = {}
+        if metrics is not None:
+            result["ItemCollectionMetrics"] = metrics
         if return_values == "ALL_OLD" and old is not None:
             result["Attributes"] = old
         capacity = self.throttle.settle(
@@ -138,8 +152,12 @@ class ItemOperations:
                 write_item(db, table, key, new, old, new_size=size, old_size=old_size) if new != old else []
             )
             if new != old:
+                check_collection(db, table, key)
                 self.record_change(db, table, old, new, ctx.time.timestamp())
+            metrics = self._metrics(db, table, key, new, req)
         result: dict = {}
+        if metrics is not None:
+            result["ItemCollectionMetrics"] = metrics
         if return_values == "ALL_OLD" and old is not None:
             result["Attributes"] = old
         elif return_values == "ALL_NEW":

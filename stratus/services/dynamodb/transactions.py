@@ -29,6 +29,7 @@ from stratus.services.dynamodb.item_expressions import ItemExpressions
 from stratus.services.dynamodb.item_size import item_size
 from stratus.services.dynamodb.item_store import StoredKey, read_item, table_key, write_item
 from stratus.services.dynamodb.table_store import Table, require_table
+from stratus.services.dynamodb.throttle import WRITE, Throttle
 from stratus.store import Database
 
 MAX_ACTIONS = 100
@@ -66,6 +67,8 @@ def _cancelled(reasons: list[dict]) -> TransactionCanceledException:
 
 
 class TransactionOperations:
+    throttle: Throttle  # supplied by DynamoDbProvider
+
     def db(self) -> Database:  # supplied by DynamoDbProvider
         raise NotImplementedError
 
@@ -123,6 +126,8 @@ class TransactionOperations:
         token = req.get("ClientRequestToken")
         now = ctx.time.timestamp()
         actions = self._actions(ctx, db, entries)
+        for action in actions:
+            self.throttle.admit(db, action.table, WRITE)
         consumptions: dict[str, Consumption] = {}
         with db.transaction():
             if token is not None and self._replayed(ctx, db, token, req, now):
@@ -177,6 +182,9 @@ class TransactionOperations:
                     " VALUES (?, ?, ?, ?, ?)",
                     (ctx.account_id, ctx.region, token, _request_digest(req), now),
                 )
+        tables = {action.name: action.table for action in actions}
+        for name, consumption in consumptions.items():
+            self.throttle.charge(db, tables[name], WRITE, consumption)
         return self._write_answer(req, actions, consumptions, replay=False)
 
     @staticmethod

@@ -260,3 +260,41 @@ def test_item_count_and_size_follow_writes(ddb, table):
     described = ddb.describe_table(TableName=table)["Table"]
     assert described["ItemCount"] == 1
     assert described["TableSizeBytes"] > 0
+
+
+def test_item_collection_metrics_for_tables_with_local_indexes(ddb, table):
+    ddb.create_table(
+        TableName="with-lsi",
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+            {"AttributeName": "at", "AttributeType": "N"},
+        ],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+        LocalSecondaryIndexes=[
+            {
+                "IndexName": "by-at",
+                "KeySchema": [
+                    {"AttributeName": "pk", "KeyType": "HASH"},
+                    {"AttributeName": "at", "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    answer = ddb.put_item(
+        TableName="with-lsi", Item={**_key(), "at": {"N": "5"}}, ReturnItemCollectionMetrics="SIZE"
+    )
+    assert answer["ItemCollectionMetrics"] == {
+        "ItemCollectionKey": {"pk": {"S": "a"}},
+        "SizeEstimateRangeGB": [0.0, 1.0],
+    }
+    batch = ddb.batch_write_item(
+        RequestItems={"with-lsi": [{"PutRequest": {"Item": _key(sk="2")}}]},
+        ReturnItemCollectionMetrics="SIZE",
+    )
+    assert batch["ItemCollectionMetrics"]["with-lsi"][0]["ItemCollectionKey"] == {"pk": {"S": "a"}}
+    # a table without local indexes has no item collections to report
+    plain = ddb.put_item(TableName=table, Item=_key(), ReturnItemCollectionMetrics="SIZE")
+    assert "ItemCollectionMetrics" not in plain
