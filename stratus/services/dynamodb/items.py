@@ -62,6 +62,30 @@ class ItemOperations:
             return None
         return collection_metrics(db, table, key, item)
 
+    def _item_write_answer(
+        self,
+        db: Database,
+        table: Table,
+        req: dict,
+        written: tuple,
+        attributes: dict | None,
+        metrics: dict | None,
+    ) -> dict:
+        """The answer of an item write: Attributes (per ReturnValues), ConsumedCapacity (charged
+        against enforced throughput), ItemCollectionMetrics. `written` is (old size, new size,
+        touched indexes)."""
+        old_size, new_size, touched = written
+        result: dict = {}
+        if attributes is not None:
+            result["Attributes"] = attributes
+        used = write_consumption(table, req["TableName"], old_size, new_size, touched)
+        capacity = self.throttle.settle(db, table, WRITE, used, req)
+        if capacity is not None:
+            result["ConsumedCapacity"] = capacity
+        if metrics is not None:
+            result["ItemCollectionMetrics"] = metrics
+        return result
+
     def put_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
         table = require_table(ctx, db, req["TableName"])
@@ -78,17 +102,8 @@ class ItemOperations:
             check_collection(db, table, key)
             self.record_change(db, table, old, item, ctx.time.timestamp())
             metrics = self._metrics(db, table, key, item, req)
-        result: dict = {}
-        if metrics is not None:
-            result["ItemCollectionMetrics"] = metrics
-        if return_values == "ALL_OLD" and old is not None:
-            result["Attributes"] = old
-        capacity = self.throttle.settle(
-            db, table, WRITE, write_consumption(table, req["TableName"], old_size, size, touched), req
-        )
-        if capacity is not None:
-            result["ConsumedCapacity"] = capacity
-        return result
+        shown = old if return_values == "ALL_OLD" else None
+        return self._item_write_answer(db, table, req, (old_size, size, touched), shown, metrics)
 
     def get_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
@@ -123,17 +138,8 @@ class ItemOperations:
                 touched = write_item(db, table, key, None, old, new_size=0, old_size=old_size)
                 self.record_change(db, table, old, None, ctx.time.timestamp())
             metrics = self._metrics(db, table, key, old, req) if old is not None else None
-        result: dict = {}
-        if metrics is not None:
-            result["ItemCollectionMetrics"] = metrics
-        if return_values == "ALL_OLD" and old is not None:
-            result["Attributes"] = old
-        capacity = self.throttle.settle(
-            db, table, WRITE, write_consumption(table, req["TableName"], old_size, 0, touched), req
-        )
-        if capacity is not None:
-            result["ConsumedCapacity"] = capacity
-        return result
+        shown = old if return_values == "ALL_OLD" else None
+        return self._item_write_answer(db, table, req, (old_size, 0, touched), shown, metrics)
 
     def update_item(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
@@ -155,20 +161,11 @@ class ItemOperations:
                 check_collection(db, table, key)
                 self.record_change(db, table, old, new, ctx.time.timestamp())
             metrics = self._metrics(db, table, key, new, req)
-        result: dict = {}
-        if metrics is not None:
-            result["ItemCollectionMetrics"] = metrics
-        if return_values == "ALL_OLD" and old is not None:
-            result["Attributes"] = old
+        shown = None
+        if return_values == "ALL_OLD":
+            shown = old
         elif return_values == "ALL_NEW":
-            result["Attributes"] = new
+            shown = new
         elif return_values in ("UPDATED_OLD", "UPDATED_NEW"):
-            shown = expressions.updated_part(new if return_values == "UPDATED_NEW" else old or {})
-            if shown:
-                result["Attributes"] = shown
-        capacity = self.throttle.settle(
-            db, table, WRITE, write_consumption(table, req["TableName"], old_size, size, touched), req
-        )
-        if capacity is not None:
-            result["ConsumedCapacity"] = capacity
-        return result
+            shown = expressions.updated_part(new if return_values == "UPDATED_NEW" else old or {}) or None
+        return self._item_write_answer(db, table, req, (old_size, size, touched), shown, metrics)
