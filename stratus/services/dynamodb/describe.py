@@ -8,6 +8,7 @@ from stratus.services.dynamodb.replica_group import describe_replicas
 from stratus.services.dynamodb.table_definition import PAY_PER_REQUEST
 from stratus.services.dynamodb.table_options import shown_warm_throughput
 from stratus.services.dynamodb.table_store import Table
+from stratus.services.dynamodb.vector_indexes import describe_vector_indexes
 
 ACTIVE = "ACTIVE"
 
@@ -83,6 +84,8 @@ def describe_table(
         gsis.append(shown)
     if gsis:
         described["GlobalSecondaryIndexes"] = gsis
+    if definition.get("VectorIndexes"):  # vector_indexes.py
+        described["VectorIndexes"] = describe_vector_indexes(definition, table.arn, counts)
     stream = definition.get("StreamSpecification")
     if stream:
         described["StreamSpecification"] = stream

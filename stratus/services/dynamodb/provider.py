@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stratus.services.base import Provider
-from stratus.services.dynamodb import pitr, stream_store, ttl_sweeper
+from stratus.services.dynamodb import pitr, stream_store, ttl_sweeper, vector_indexes
 from stratus.services.dynamodb.backups import BackupOperations
 from stratus.services.dynamodb.batches import BatchOperations
 from stratus.services.dynamodb.contributor_insights import ContributorInsightsOperations
@@ -23,10 +23,12 @@ from stratus.services.dynamodb.tables import TableOperations
 from stratus.services.dynamodb.tags import TagOperations
 from stratus.services.dynamodb.throttle import Throttle
 from stratus.services.dynamodb.transactions import TransactionOperations
+from stratus.services.dynamodb.vector_search import VectorSearchOperations
 from stratus.store import Database
 
 
 class DynamoDbProvider(
+    VectorSearchOperations,  # first: its index_counts extends TableOperations'
     ItemOperations,
     BatchOperations,
     PartiqlOperations,
@@ -67,6 +69,10 @@ class DynamoDbProvider(
     def record_change(
         self, db: Database, table: Table, old: dict | None, new: dict | None, now: float
     ) -> None:
+        # Vector indexes refuse a badly shaped vector: checked inside the write's transaction, so the
+        # refusal undoes the write; tables without vector indexes pay one dict lookup.
+        if new is not None and table.definition.get("VectorIndexes"):
+            vector_indexes.check_written_item(table.definition, new)
         if table.definition.get("StreamSpecification"):
             stream_store.record_change(db, table, old, new, now)
         if table.definition.get("PointInTimeRecovery"):

@@ -26,6 +26,7 @@ from stratus.services.dynamodb.table_definition import (
     key_names,
 )
 from stratus.services.dynamodb.table_store import Table, find_table
+from stratus.services.dynamodb.vector_indexes import search_attribute_names
 from stratus.store import Database
 
 
@@ -138,7 +139,9 @@ def restored_definition(source: dict, req: dict) -> dict:
     of a RestoreTableFromBackup / RestoreTableToPointInTime request."""
     mode, throughput, on_demand = _billing(source, req)
     lsis, gsis = _indexes(source, req, mode, throughput)
-    used = set(key_names(source["KeySchema"]))
+    override = req.get("VectorIndexOverride")
+    vectors = override if override is not None else source.get("VectorIndexes")
+    used = set(key_names(source["KeySchema"])) | search_attribute_names({"VectorIndexes": vectors})
     for index in (*lsis, *gsis):
         used.update(key_names(index["KeySchema"]))
     request = {
@@ -152,6 +155,7 @@ def restored_definition(source: dict, req: dict) -> dict:
         "GlobalSecondaryIndexes": gsis or None,
         "SSESpecification": _encryption(source, req),
         "OnDemandThroughput": on_demand,
+        "VectorIndexes": vectors or None,
     }
     return build_definition(request)
 

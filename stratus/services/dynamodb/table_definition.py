@@ -3,7 +3,8 @@
 The definition (JSON in `ddb_tables.definition`) keeps the request's own shapes: KeySchema,
 AttributeDefinitions, BillingMode, ProvisionedThroughput, LocalSecondaryIndexes,
 GlobalSecondaryIndexes, StreamSpecification, SSESpecification, TableClass,
-DeletionProtectionEnabled, plus the stream's label once streams are on.
+DeletionProtectionEnabled, VectorIndexes (when there are any), plus the stream's label once
+streams are on.
 """
 
 from __future__ import annotations
@@ -190,16 +191,30 @@ def build_definition(req: dict) -> dict:
     check_key_schema(key_schema, defined)
     lsis_requested = req.get("LocalSecondaryIndexes")
     gsis_requested = req.get("GlobalSecondaryIndexes")
-    if lsis_requested is None and gsis_requested is None and len(key_schema) != len(definitions):
+    vectors_requested = req.get("VectorIndexes")  # vector indexes: vector_indexes.py
+    if (
+        lsis_requested is None
+        and gsis_requested is None
+        and vectors_requested is None
+        and len(key_schema) != len(definitions)
+    ):
         raise _invalid(
             "Number of attributes in KeySchema does not exactly match number of attributes defined in AttributeDefinitions"
         )
     seen: set[str] = set()
     lsis = _check_lsis(lsis_requested, key_schema, defined, seen) if lsis_requested is not None else []
     gsis = _check_gsis(gsis_requested, defined, billing_mode, seen) if gsis_requested is not None else []
+    # Vector indexes (vector_indexes.py; imported here, it builds on this module): checked after the
+    # GSIs, their SearchSchema attributes count as used.
+    from stratus.services.dynamodb import vector_indexes
+
+    vectors = []
+    if vectors_requested is not None:
+        vectors = vector_indexes.check_vector_indexes(vectors_requested, defined, billing_mode, [], seen)
     used = set(key_names(key_schema))
     for index in (*lsis, *gsis):
         used.update(key_names(index["KeySchema"]))
+    used.update(vector_indexes.search_attribute_names({"VectorIndexes": vectors}))
     unused = [name for name in defined if name not in used]
     if unused:
         raise _invalid(
@@ -230,4 +245,6 @@ def build_definition(req: dict) -> dict:
     table_options.refuse_unsupported(req)
     if req.get("WarmThroughput"):
         definition["WarmThroughput"] = table_options.warm_throughput(req["WarmThroughput"])
+    if vectors:  # vector_indexes.py
+        definition["VectorIndexes"] = vectors
     return definition

@@ -1,5 +1,6 @@
 """UpdateTable: billing mode and throughput, streams, global secondary indexes (created with a
-backfill of the existing items), deletion protection, table class, encryption settings.
+backfill of the existing items), vector indexes (vector_indexes.py), deletion protection, table
+class, encryption settings.
 
 The answer shows the table UPDATING (a new index CREATING, a deleted one DELETING), as DynamoDB
 does; the change itself is complete when the call returns, so the next DescribeTable is ACTIVE.
@@ -8,7 +9,7 @@ does; the change itself is complete when the call returns, so the next DescribeT
 from __future__ import annotations
 
 from stratus.core.context import RequestContext
-from stratus.services.dynamodb import item_json, stream_store, table_options
+from stratus.services.dynamodb import item_json, stream_store, table_options, vector_indexes
 from stratus.services.dynamodb.common import (
     LimitExceededException,
     ResourceNotFoundException,
@@ -48,6 +49,7 @@ UPDATABLE = (
     "MultiRegionConsistency",
     "GlobalTableWitnessUpdates",
     "GlobalTableSettingsReplicationMode",
+    "VectorIndexUpdates",  # vector_indexes.py
     "AttributeDefinitions",
 )
 
@@ -89,6 +91,12 @@ class TableUpdateOperations:
         created: list[str] = []
         for update in req.get("GlobalSecondaryIndexUpdates") or ():
             self._index_update(definition, update, req, statuses, created)
+        vector_statuses: dict[str, str] = {}  # vector indexes: vector_indexes.py
+        if req.get("VectorIndexUpdates"):
+            vector_statuses = vector_indexes.apply_vector_index_updates(
+                definition, req["VectorIndexUpdates"], req
+            )
+        vector_indexes.check_billing(definition)
         with db.transaction():
             save_definition(db, table, definition)
             self._stream_switch(db, table, definition, now)
@@ -99,7 +107,12 @@ class TableUpdateOperations:
             drop_index_entries(
                 db, table.table_id, [name for name, status in statuses.items() if status == "DELETING"]
             )
-        shown = describe_table(updated, "UPDATING", self.index_counts(updated.table_id))
+        counts = self.index_counts(updated.table_id)
+        shown = describe_table(updated, "UPDATING", counts)
+        if vector_statuses:  # the new vector index CREATING, a deleted one DELETING
+            shown["VectorIndexes"] = vector_indexes.describe_vector_indexes(
+                updated.definition, table.arn, counts, vector_statuses
+            )
         for gsi in shown.get("GlobalSecondaryIndexes") or ():
             if gsi["IndexName"] in statuses:
                 gsi["IndexStatus"] = statuses[gsi["IndexName"]]
@@ -206,7 +219,11 @@ class TableUpdateOperations:
                     )
                 attributes[entry["AttributeName"]] = entry
             if wanted["IndexName"] in names or wanted["IndexName"] in {
-                lsi["IndexName"] for lsi in definition.get("LocalSecondaryIndexes") or ()
+                index["IndexName"]
+                for index in (
+                    *definition.get("LocalSecondaryIndexes", ()),
+                    *definition.get("VectorIndexes", ()),
+                )
             }:
                 raise ValidationException(
                     f"Attempting to create an index which already exists: {wanted['IndexName']}"
@@ -219,6 +236,7 @@ class TableUpdateOperations:
             used = set(key_names(definition["KeySchema"]))
             for index in (*definition.get("LocalSecondaryIndexes", ()), *gsis, gsi):
                 used.update(key_names(index["KeySchema"]))
+            used.update(vector_indexes.search_attribute_names(definition))
             definition["AttributeDefinitions"] = [entry for name, entry in attributes.items() if name in used]
             gsis.append(gsi)
             statuses[gsi["IndexName"]] = "CREATING"
@@ -249,6 +267,7 @@ class TableUpdateOperations:
             used = set(key_names(definition["KeySchema"]))
             for index in (*definition.get("LocalSecondaryIndexes", ()), *gsis):
                 used.update(key_names(index["KeySchema"]))
+            used.update(vector_indexes.search_attribute_names(definition))
             definition["AttributeDefinitions"] = [
                 entry for entry in definition["AttributeDefinitions"] if entry["AttributeName"] in used
             ]
