@@ -14,6 +14,7 @@ from stratus.services.dynamodb.common import ProvisionedThroughputExceededExcept
 from stratus.services.dynamodb.item_checks import checked_key, sized_item
 from stratus.services.dynamodb.item_collections import check_collection, collection_metrics
 from stratus.services.dynamodb.item_expressions import ItemExpressions
+from stratus.services.dynamodb.item_size import item_size
 from stratus.services.dynamodb.item_store import StoredKey, read_sized, table_key, write_item
 from stratus.services.dynamodb.items import write_consumption
 from stratus.services.dynamodb.table_store import Table, require_table
@@ -22,6 +23,7 @@ from stratus.store import Database
 
 MAX_BATCH_WRITES = 25
 MAX_BATCH_KEYS = 100
+MAX_BATCH_GET_BYTES = 16 * 1024 * 1024  # a BatchGetItem answers at most 16 MB of items
 DUPLICATE_KEYS = "Provided list of item keys contains duplicates"
 
 
@@ -140,14 +142,23 @@ class BatchOperations:
         planned = [entry for entry in planned if entry[1] not in unprocessed]
         responses: dict[str, list[dict]] = {}
         consumptions: dict[str, Consumption] = {}
+        answered = 0
         for table, name, expressions, keys, consistent in planned:
             found = responses.setdefault(name, [])
             consumption = consumptions.setdefault(name, Consumption(name))
-            for key in keys:
+            for position, key in enumerate(keys):
+                if answered >= MAX_BATCH_GET_BYTES:  # the rest is handed back, as DynamoDB does
+                    left = unprocessed.setdefault(
+                        name, {k: v for k, v in requests[name].items() if k != "Keys"}
+                    )
+                    left.setdefault("Keys", []).extend(requests[name]["Keys"][position:])
+                    break
                 item, size = read_sized(db, table, key)
                 consumption.table += read_units(size, consistent=consistent)
                 if item is not None:
-                    found.append(expressions.project(item))
+                    shown = expressions.project(item)
+                    answered += size if shown is item else item_size(shown)
+                    found.append(shown)
         self._charge(db, planned, consumptions, READ)
         result: dict = {"Responses": responses, "UnprocessedKeys": unprocessed}
         capacity = _capacities(consumptions, req.get("ReturnConsumedCapacity"))

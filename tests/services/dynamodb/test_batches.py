@@ -93,3 +93,18 @@ def test_the_table_resource_and_its_batch_writer(ddb_resource, simple_table):
     evens = handle.scan(FilterExpression=Attr("even").eq(True) & Attr("n").gte(30))["Items"]
     assert sorted(item["n"] for item in evens) == [30, 32, 34, 36, 38]
     assert handle.query(KeyConditionExpression=Key("id").eq("item-3"))["Items"][0]["n"] == 3
+
+
+def test_batch_get_hands_back_what_exceeds_16_mb(ddb, simple_table):
+    big = {"S": "x" * 390_000}
+    for n in range(50):
+        ddb.put_item(TableName=simple_table, Item={"id": {"S": f"big-{n:02d}"}, "data": big})
+    keys = [{"id": {"S": f"big-{n:02d}"}} for n in range(50)]
+    answer = ddb.batch_get_item(RequestItems={simple_table: {"Keys": keys, "ConsistentRead": True}})
+    got = answer["Responses"][simple_table]
+    left = answer["UnprocessedKeys"][simple_table]
+    assert 40 <= len(got) < 50  # 16 MB of ~390 KB items
+    assert left["ConsistentRead"] is True
+    assert sorted(item["id"]["S"] for item in got) + sorted(key["id"]["S"] for key in left["Keys"]) == [
+        key["id"]["S"] for key in keys
+    ]
