@@ -9,7 +9,7 @@ CASES = [
     ("elb", "describe_load_balancers", {}),  # query, same signing name as elbv2
     ("ec2", "describe_instances", {}),  # ec2
     ("stepfunctions", "list_state_machines", {}),  # json 1.0
-    ("logs", "describe_log_groups", {}),  # json 1.1
+    ("logs", "describe_metric_filters", {}),  # json 1.1
     ("lambda", "list_functions", {}),  # rest-json
     ("apigatewayv2", "get_apis", {}),  # rest-json, same signing name as apigateway
     ("apigateway", "get_rest_apis", {}),
