@@ -1,0 +1,208 @@
+"""How each Lambda runtime is launched as a local process.
+
+* python3.9 ... python3.14: the official runtime interface client,
+  `<interpreter> -m awslambdaric <handler>`, with the function's code directory and its
+  layers on PYTHONPATH. The interpreter is, in order: the one named by
+  `STRATUS_LAMBDA_PYTHON3_12` (for python3.12; an explicit choice, no fallback), else
+  `python3.12` on PATH, else the interpreter Stratus runs on when its version matches.
+  See python_image.py for what a function can import.
+* provided.al2 / provided.al2023 (and the retired `provided`): the zip's own `bootstrap`
+  executable, unmodified, else a layer's `bootstrap` (Lambda's /var/task then /opt order).
+* nodejs*: not available yet. Other runtimes (java, dotnet, ruby): not supported.
+
+Resolving a Python runtime runs the interpreter (and, once, builds its environment), so
+`resolve`/`launch_spec` block for tens of milliseconds the first time; call them off the
+event loop (`aresolve`, `alaunch_spec`). Results are cached per resolver.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from stratus.lambda_runtime import python_image
+from stratus.lambda_runtime.function_env import FunctionConfig, aws_environment, new_log_stream_name
+
+_PYTHON = re.compile(r"^python3\.(\d+)$")
+_MIN_PYTHON_MINOR = 9
+_MAX_PYTHON_MINOR = 14
+PROVIDED_RUNTIMES = frozenset({"provided", "provided.al2", "provided.al2023"})
+
+
+class RuntimeUnavailable(Exception):
+    """The runtime cannot run here; str(exc) is the reason, fit for an error message."""
+
+
+@dataclass(frozen=True)
+class LaunchSpec:
+    """Everything an ExecutionEnvironment needs to start one runtime process."""
+
+    argv: tuple[str, ...]
+    cwd: str
+    env: Mapping[str, str]  # all but AWS_LAMBDA_RUNTIME_API and _LAMBDA_TELEMETRY_LOG_FD
+    memory_size_mb: int
+    version: str
+    log_group_name: str
+    log_stream_name: str
+    telemetry_log_fd: bool = False  # the managed runtimes frame their log records on a pipe
+    # For a custom runtime: every place a bootstrap was looked for (Runtime.InvalidEntrypoint).
+    entrypoint_candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ResolvedRuntime:
+    runtime: str
+    python: python_image.PythonImage | None = None
+
+
+class RuntimeResolver:
+    def __init__(self, *, support_dir: Path | None = None, environ: Mapping[str, str] | None = None) -> None:
+        self._support_dir = support_dir or Path(tempfile.gettempdir()) / f"stratus-lambda-{os.getuid()}"
+        self._environ = dict(os.environ if environ is None else environ)
+        self._cache: dict[str, ResolvedRuntime | RuntimeUnavailable] = {}
+        self._lock = threading.Lock()
+
+    def resolve(self, runtime: str) -> ResolvedRuntime:
+        """Raises RuntimeUnavailable with the reason when `runtime` cannot run here."""
+        with self._lock:
+            cached = self._cache.get(runtime)
+            if cached is None:
+                try:
+                    cached = self._resolve(runtime)
+                except RuntimeUnavailable as exc:
+                    cached = exc
+                self._cache[runtime] = cached
+        if isinstance(cached, RuntimeUnavailable):
+            raise RuntimeUnavailable(str(cached))
+        return cached
+
+    async def aresolve(self, runtime: str) -> ResolvedRuntime:
+        return await asyncio.to_thread(self.resolve, runtime)
+
+    def unavailable_reason(self, runtime: str) -> str | None:
+        try:
+            self.resolve(runtime)
+        except RuntimeUnavailable as exc:
+            return str(exc)
+        return None
+
+    def launch_spec(self, config: FunctionConfig) -> LaunchSpec:
+        resolved = self.resolve(config.runtime)
+        stream = config.log_stream_name or new_log_stream_name(config.version)
+        if resolved.python is not None:
+            return _python_launch(config, resolved.python, stream, self._environ)
+        return _provided_launch(config, stream, self._environ)
+
+    async def alaunch_spec(self, config: FunctionConfig) -> LaunchSpec:
+        return await asyncio.to_thread(self.launch_spec, config)
+
+    def _resolve(self, runtime: str) -> ResolvedRuntime:
+        if runtime in PROVIDED_RUNTIMES:
+            return ResolvedRuntime(runtime)
+        if runtime.startswith("nodejs"):
+            raise RuntimeUnavailable(f"The {runtime} runtime is not available in Stratus yet.")
+        match = _PYTHON.match(runtime)
+        if match is None:
+            raise RuntimeUnavailable(f"The {runtime} runtime is not supported by Stratus.")
+        minor = int(match.group(1))
+        if not _MIN_PYTHON_MINOR <= minor <= _MAX_PYTHON_MINOR:
+            raise RuntimeUnavailable(f"The {runtime} runtime is not supported by Stratus.")
+        return ResolvedRuntime(runtime, self._find_python(f"3.{minor}"))
+
+    def _find_python(self, version: str) -> python_image.PythonImage:
+        variable = f"STRATUS_LAMBDA_PYTHON{version.replace('.', '_')}"
+        explicit = self._environ.get(variable)
+        if explicit:
+            outcome = self._try_interpreter(explicit, version)
+            if isinstance(outcome, str):
+                raise RuntimeUnavailable(f"python{version}: {variable}={explicit} is not usable: {outcome}")
+            return outcome
+        reasons: list[str] = []
+        on_path = shutil.which(f"python{version}", path=self._environ.get("PATH", ""))
+        if on_path:
+            outcome = self._try_interpreter(on_path, version)
+            if not isinstance(outcome, str):
+                return outcome
+            reasons.append(outcome)
+        else:
+            reasons.append(f"no python{version} on PATH")
+        if python_image.running_version() == version:
+            outcome = self._try_interpreter(sys.executable, version)
+            if not isinstance(outcome, str):
+                return outcome
+            reasons.append(outcome)
+        else:
+            reasons.append(f"Stratus runs on Python {python_image.running_version()}")
+        raise RuntimeUnavailable(
+            f"No usable Python {version} interpreter for the python{version} runtime ({'; '.join(reasons)}). "
+            f"Set {variable} to a Python {version} interpreter that has awslambdaric installed."
+        )
+
+    def _try_interpreter(self, executable: str, version: str) -> python_image.PythonImage | str:
+        found = python_image.probe(executable, self._environ)
+        if isinstance(found, str):
+            return found
+        if found.version != version:
+            return f"{executable} is Python {found.version}, not {version}"
+        try:
+            return python_image.image_from_probe(found, self._support_dir)
+        except python_image.PythonUnavailable as exc:
+            return str(exc)
+
+
+def _python_launch(
+    config: FunctionConfig, image: python_image.PythonImage, stream: str, host: Mapping[str, str]
+) -> LaunchSpec:
+    env = aws_environment(
+        config,
+        log_stream_name=stream,
+        runtime_dir=image.runtime_dir,
+        execution_env=f"AWS_Lambda_python{image.version}",
+        host_environ=host,
+    )
+    layer_paths: list[str] = []
+    for layer in reversed(config.layer_dirs):  # a later layer overrides an earlier one in /opt
+        layer_paths.append(os.path.join(layer, "python", "lib", f"python{image.version}", "site-packages"))
+        layer_paths.append(os.path.join(layer, "python"))
+    user_path = config.variables.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = os.pathsep.join(
+        part for part in [config.code_dir, user_path, *layer_paths, *image.extra_path] if part
+    )
+    env["PYTHONNOUSERSITE"] = "1"  # ~/.local is the host user's, not the function's
+    return LaunchSpec(
+        argv=(image.interpreter, "-m", "awslambdaric", config.handler),
+        cwd=config.code_dir,
+        env=env,
+        memory_size_mb=config.memory_size_mb,
+        version=config.version,
+        log_group_name=config.effective_log_group,
+        log_stream_name=stream,
+        telemetry_log_fd=True,
+    )
+
+
+def _provided_launch(config: FunctionConfig, stream: str, host: Mapping[str, str]) -> LaunchSpec:
+    candidates = [os.path.join(config.code_dir, "bootstrap")]
+    candidates += [os.path.join(layer, "bootstrap") for layer in reversed(config.layer_dirs)]
+    bootstrap = next((path for path in candidates if os.path.isfile(path)), candidates[0])
+    env = aws_environment(
+        config, log_stream_name=stream, runtime_dir=config.code_dir, execution_env=None, host_environ=host
+    )
+    return LaunchSpec(
+        argv=(bootstrap,),
+        cwd=config.code_dir,
+        env=env,
+        memory_size_mb=config.memory_size_mb,
+        version=config.version,
+        log_group_name=config.effective_log_group,
+        log_stream_name=stream,
+        entrypoint_candidates=tuple(candidates),
+    )
