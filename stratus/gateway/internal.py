@@ -69,6 +69,10 @@ async def _stratus(runtime: Runtime, request: HttpRequest, name: str, method: st
         from stratus.services.sns import internal_api
 
         return internal_api.handle(runtime, request, name[4:], method)
+    if name.startswith("lambda/"):  # function code downloads (GetFunction's Code.Location)
+        from stratus.services.lambda_ import code_urls
+
+        return code_urls.handle(runtime, request, name[len("lambda/") :], method)
     if name == "iam" or name.startswith("iam/"):
         return await _iam(runtime, request, name[4:], method)
     return _error(404, "NotFound", f"no internal endpoint {method} /_stratus/{name}")

@@ -14,6 +14,7 @@ PROVIDERS: dict[str, str] = {
     "dynamodb": "stratus.services.dynamodb.provider:DynamoDbProvider",
     "dynamodbstreams": "stratus.services.dynamodb.streams_provider:DynamoDbStreamsProvider",
     "iam": "stratus.services.iam.provider:IamProvider",
+    "lambda": "stratus.services.lambda_.provider:LambdaProvider",
     "logs": "stratus.services.logs.provider:LogsProvider",
     "s3": "stratus.services.s3.provider:S3Provider",
     "sns": "stratus.services.sns.provider:SnsProvider",

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from stratus.lambda_runtime import FunctionConfig
-from tests.lambda_runtime.conftest import harness, lines_between, run, write_code
+
+from .conftest import harness, lines_between, run, write_code
 
 BOOTSTRAP = """\
 #!/bin/sh

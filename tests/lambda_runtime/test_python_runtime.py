@@ -9,7 +9,8 @@ import re
 import uuid
 
 from stratus.lambda_runtime import Credentials, EnvironmentBusyError, EnvironmentDeadError
-from tests.lambda_runtime.conftest import (
+
+from .conftest import (
     FUNCTION_ARN,
     PYTHON_RUNTIME,
     harness,

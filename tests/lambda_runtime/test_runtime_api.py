@@ -10,7 +10,8 @@ import asyncio
 import json
 
 from stratus.lambda_runtime.runtime_api import InvocationEvent, RuntimeApiServer, RuntimeState
-from tests.lambda_runtime.conftest import run
+
+from .conftest import run
 
 BASE = "/2018-06-01/runtime"
 

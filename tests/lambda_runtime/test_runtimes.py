@@ -20,7 +20,8 @@ from stratus.lambda_runtime import (
 )
 from stratus.lambda_runtime.function_env import RESERVED_KEYS_MESSAGE, aws_environment
 from stratus.lambda_runtime.platform_lines import billed_duration, exit_reason, report_line
-from tests.lambda_runtime.conftest import PYTHON_RUNTIME
+
+from .conftest import PYTHON_RUNTIME
 
 RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 

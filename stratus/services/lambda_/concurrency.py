@@ -1,0 +1,62 @@
+"""Reserved concurrency (stored now; enforced once Invoke lands) and GetAccountSettings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from stratus.core.context import RequestContext
+from stratus.services.lambda_ import code_store
+from stratus.services.lambda_.common import InvalidParameterValue
+from stratus.services.lambda_.function_store import account_usage, update_function
+from stratus.services.lambda_.functions import find_or_fail
+from stratus.store import Database
+
+ACCOUNT_CONCURRENCY = 1000
+MIN_UNRESERVED = 100
+TOTAL_CODE_SIZE = 80 * 1024**3  # 75 GB of code per region
+
+
+class ConcurrencyOperations:
+    def db(self) -> Database:  # provided by LambdaProvider
+        raise NotImplementedError
+
+    def put_function_concurrency(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        function = find_or_fail(ctx, db, req["FunctionName"])
+        wanted = req["ReservedConcurrentExecutions"]
+        _, _, reserved = account_usage(db, ctx.account_id, ctx.region)
+        others = reserved - (function.reserved_concurrency or 0)
+        if ACCOUNT_CONCURRENCY - others - wanted < MIN_UNRESERVED:
+            raise InvalidParameterValue(
+                "Specified ReservedConcurrentExecutions for function decreases account's "
+                f"UnreservedConcurrentExecution below its minimum value of [{MIN_UNRESERVED}]."
+            )
+        with db.transaction():
+            update_function(db, replace(function, reserved_concurrency=wanted))
+        return {"ReservedConcurrentExecutions": wanted}
+
+    def get_function_concurrency(self, ctx: RequestContext, req: dict) -> dict:
+        function = find_or_fail(ctx, self.db(), req["FunctionName"])
+        if function.reserved_concurrency is None:
+            return {}
+        return {"ReservedConcurrentExecutions": function.reserved_concurrency}
+
+    def delete_function_concurrency(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        function = find_or_fail(ctx, db, req["FunctionName"])
+        with db.transaction():
+            update_function(db, replace(function, reserved_concurrency=None))
+        return {}
+
+    def get_account_settings(self, ctx: RequestContext, req: dict) -> dict:
+        count, code_size, reserved = account_usage(self.db(), ctx.account_id, ctx.region)
+        return {
+            "AccountLimit": {
+                "TotalCodeSize": TOTAL_CODE_SIZE,
+                "CodeSizeUnzipped": code_store.MAX_UNZIPPED_BYTES,
+                "CodeSizeZipped": code_store.MAX_ZIPPED_BYTES,
+                "ConcurrentExecutions": ACCOUNT_CONCURRENCY,
+                "UnreservedConcurrentExecutions": ACCOUNT_CONCURRENCY - reserved,
+            },
+            "AccountUsage": {"TotalCodeSize": code_size, "FunctionCount": count},
+        }

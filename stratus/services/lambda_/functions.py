@@ -1,0 +1,245 @@
+"""CreateFunction, GetFunction, GetFunctionConfiguration, ListFunctions, DeleteFunction,
+UpdateFunctionCode, UpdateFunctionConfiguration (the `$LATEST` version; versions come later)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import replace
+
+from stratus.core.context import RequestContext
+from stratus.services.lambda_ import checks, code_store, function_config
+from stratus.services.lambda_.code_urls import code_location
+from stratus.services.lambda_.common import (
+    LATEST,
+    MAX_NAME_LENGTH,
+    InvalidParameterValue,
+    PreconditionFailed,
+    ResourceConflict,
+    ValidationError,
+    function_arn,
+    not_found,
+    parse_function_name,
+    validation_message,
+)
+from stratus.services.lambda_.function_store import (
+    Function,
+    delete_function,
+    find_function,
+    insert_function,
+    list_functions,
+    put_tags,
+    tags_of,
+    update_function,
+)
+from stratus.store import Database
+
+OFFLOAD_WRITES_ABOVE = 1024 * 1024
+DEFAULT_MAX_ITEMS = 50
+REVISION_MISMATCH = (
+    "The Revision Id provided does not match the latest Revision Id. "
+    "Call the GetFunction/GetAlias API to retrieve the latest Revision Id"
+)
+# Honest answers for what this slice of Stratus does not do yet.
+NO_IMAGES = (
+    "Stratus runs functions as local processes and does not support PackageType Image (container images)."
+)
+NO_LAYERS = "Stratus does not support Lambda layers yet."
+NO_VERSIONS = "Stratus does not support publishing Lambda versions yet (Publish must be false)."
+
+
+def find_or_fail(
+    ctx: RequestContext, db: Database, function_name: str, qualifier: str | None = None
+) -> Function:
+    """The `$LATEST` function a FunctionName (+ Qualifier) names, or AWS's ResourceNotFoundException."""
+    ref = parse_function_name(function_name)
+    account_id, region = ref.account_id or ctx.account_id, ref.region or ctx.region
+    arn = function_arn(ctx.partition, region, account_id, ref.name)
+    qualifier = qualifier or ref.qualifier
+    function = None
+    if account_id == ctx.account_id and region == ctx.region:
+        function = find_function(db, account_id, region, ref.name)
+    if function is None:
+        raise not_found(arn)
+    if qualifier not in (None, LATEST):
+        raise not_found(f"{arn}:{qualifier}")
+    return function
+
+
+def check_revision(function: Function, revision_id: str | None) -> None:
+    if revision_id is not None and revision_id != function.revision_id:
+        raise PreconditionFailed(REVISION_MISMATCH)
+
+
+class FunctionOperations:
+    def db(self) -> Database:  # provided by LambdaProvider
+        raise NotImplementedError
+
+    def blobs(self):  # provided by LambdaProvider
+        raise NotImplementedError
+
+    async def _store_code(self, ctx: RequestContext, body: bytes) -> str:
+        store = self.blobs()
+        if len(body) > OFFLOAD_WRITES_ABOVE:
+            return await ctx.offload(code_store.store_zip, store, body)
+        return code_store.store_zip(store, body)
+
+    def _discard_code(self, blob_id: str) -> None:
+        """After the commit that stopped referencing it (blobs.py's ordering rule)."""
+        self.blobs().delete(blob_id)
+        code_store.remove_extracted(self.runtime.state.data_dir, blob_id)  # type: ignore[attr-defined]
+
+    # ------------------------------------------------------------------ create
+
+    async def create_function(self, ctx: RequestContext, req: dict) -> dict:
+        ref = parse_function_name(req["FunctionName"])
+        if len(ref.name) > MAX_NAME_LENGTH:
+            raise ValidationError(
+                validation_message(
+                    req["FunctionName"],
+                    "functionName",
+                    f"Member must have length less than or equal to {MAX_NAME_LENGTH}",
+                )
+            )
+        if (req.get("PackageType") or "Zip") == "Image":
+            raise InvalidParameterValue(NO_IMAGES)
+        if req.get("Layers"):
+            raise InvalidParameterValue(NO_LAYERS)
+        if req.get("Publish"):
+            raise InvalidParameterValue(NO_VERSIONS)
+        config = function_config.new_config(req, ref.name)
+        db = self.db()
+        if find_function(db, ctx.account_id, ctx.region, ref.name) is not None:
+            raise ResourceConflict(f"Function already exist: {ref.name}")
+        await checks.check_runtime(ctx, req.get("Runtime"), req.get("Handler"))
+        await checks.check_role(ctx, req["Role"])
+        body, checked = await checks.code_from(ctx, req.get("Code") or {}, "CreateFunction")
+        blob_id = await self._store_code(ctx, body)
+        now = ctx.runtime.clock.time()
+        function = Function(
+            function_id=secrets.token_hex(16),
+            account_id=ctx.account_id,
+            region=ctx.region,
+            name=ref.name,
+            arn=function_arn(ctx.partition, ctx.region, ctx.account_id, ref.name),
+            config=config,
+            code_blob_id=blob_id,
+            code_sha256=checked.sha256,
+            code_size=checked.size,
+            code_unzipped_size=checked.unzipped_size,
+            revision_id=str(uuid.uuid4()),
+            last_modified=now,
+            reserved_concurrency=None,
+            created_at=now,
+        )
+        try:
+            with db.transaction():
+                # Checked again: another create may have finished while this one awaited.
+                if find_function(db, ctx.account_id, ctx.region, ref.name) is not None:
+                    raise ResourceConflict(f"Function already exist: {ref.name}")
+                insert_function(db, function)
+                put_tags(db, function.function_id, req.get("Tags") or {})
+        except BaseException:
+            self._discard_code(blob_id)
+            raise
+        return function_config.creating(function_config.configuration(function))
+
+    # ------------------------------------------------------------------ reads
+
+    def get_function(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        function = find_or_fail(ctx, db, req["FunctionName"], req.get("Qualifier"))
+        answer: dict = {
+            "Configuration": function_config.configuration(function),
+            "Code": {"RepositoryType": "S3", "Location": code_location(ctx, db, function.code_blob_id)},
+        }
+        tags = tags_of(db, function.function_id)
+        if tags:
+            answer["Tags"] = tags
+        if function.reserved_concurrency is not None:
+            answer["Concurrency"] = {"ReservedConcurrentExecutions": function.reserved_concurrency}
+        return answer
+
+    def get_function_configuration(self, ctx: RequestContext, req: dict) -> dict:
+        function = find_or_fail(ctx, self.db(), req["FunctionName"], req.get("Qualifier"))
+        return function_config.configuration(function)
+
+    def list_functions(self, ctx: RequestContext, req: dict) -> dict:
+        limit = req.get("MaxItems") or DEFAULT_MAX_ITEMS
+        after = req.get("Marker") or ""
+        page = list_functions(self.db(), ctx.account_id, ctx.region, after, limit + 1)
+        answer: dict = {"Functions": [function_config.configuration(f) for f in page[:limit]]}
+        if len(page) > limit:
+            answer["NextMarker"] = page[limit - 1].name
+        return answer
+
+    # ------------------------------------------------------------------ delete
+
+    def delete_function(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        if req.get("Qualifier") == LATEST:
+            raise InvalidParameterValue("$LATEST version cannot be deleted without deleting the function.")
+        function = find_or_fail(ctx, db, req["FunctionName"], req.get("Qualifier"))
+        with db.transaction():
+            delete_function(db, function.function_id)
+        self._discard_code(function.code_blob_id)
+        return {}
+
+    # ------------------------------------------------------------------ updates
+
+    async def update_function_code(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        function = find_or_fail(ctx, db, req["FunctionName"])
+        check_revision(function, req.get("RevisionId"))
+        if req.get("Publish"):
+            raise InvalidParameterValue(NO_VERSIONS)
+        config = dict(function.config)
+        if req.get("Architectures"):
+            config["Architectures"] = list(req["Architectures"])
+        body, checked = await checks.code_from(ctx, req, "UpdateFunctionCode")
+        candidate = replace(
+            function,
+            config=config,
+            code_sha256=checked.sha256,
+            code_size=checked.size,
+            code_unzipped_size=checked.unzipped_size,
+        )
+        if req.get("DryRun"):
+            return function_config.configuration(candidate)
+        blob_id = await self._store_code(ctx, body)
+        updated = replace(
+            candidate,
+            code_blob_id=blob_id,
+            revision_id=str(uuid.uuid4()),
+            last_modified=ctx.runtime.clock.time(),
+        )
+        try:
+            with db.transaction():
+                current = find_or_fail(ctx, db, function.arn)
+                check_revision(current, function.revision_id)  # nobody changed it while we awaited
+                update_function(db, updated)
+        except BaseException:
+            self._discard_code(blob_id)
+            raise
+        self._discard_code(function.code_blob_id)
+        return function_config.updating(function_config.configuration(updated))
+
+    async def update_function_configuration(self, ctx: RequestContext, req: dict) -> dict:
+        db = self.db()
+        function = find_or_fail(ctx, db, req["FunctionName"])
+        check_revision(function, req.get("RevisionId"))
+        if req.get("Layers"):
+            raise InvalidParameterValue(NO_LAYERS)
+        config = function_config.apply(function.config, req, function.name)
+        if "Runtime" in req or "Handler" in req:
+            await checks.check_runtime(ctx, config.get("Runtime"), config.get("Handler"))
+        if "Role" in req:
+            await checks.check_role(ctx, req["Role"])
+        updated = replace(
+            function, config=config, revision_id=str(uuid.uuid4()), last_modified=ctx.runtime.clock.time()
+        )
+        with db.transaction():
+            current = find_or_fail(ctx, db, function.arn)
+            check_revision(current, function.revision_id)
+            update_function(db, updated)
+        return function_config.updating(function_config.configuration(updated))
