@@ -112,6 +112,7 @@ class Runtime:
         await self.init_hooks.run_stage("SHUTDOWN", self.hook_environment())
         await self.outbox_worker.stop()
         await self.scheduler.stop()
+        await self.providers.shutdown()
         self.flush_request_log()
         self.request_log.close()
         self.state.close()

@@ -50,3 +50,8 @@ class ProviderRegistry:
     def reset(self) -> None:
         for provider in self._instances.values():
             provider.on_reset()
+
+    async def shutdown(self) -> None:
+        """Stop what providers run outside the event loop (Lambda's execution environments)."""
+        for provider in self._instances.values():
+            await provider.shutdown()

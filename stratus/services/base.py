@@ -65,3 +65,6 @@ class Provider:
 
     def on_reset(self) -> None:
         """Drop in-memory caches after the state store was wiped."""
+
+    async def shutdown(self) -> None:
+        """Stop processes or connections the provider owns, when the server stops."""

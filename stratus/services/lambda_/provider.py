@@ -1,24 +1,69 @@
-"""AWS Lambda's control plane: the provider is the sum of one mixin per operation group.
-
-Invoke and the rest of the data plane are not here yet (they answer 501).
-"""
+"""AWS Lambda's control plane and synchronous Invoke: the provider is the sum of one mixin per
+operation group, plus the pool of warm execution environments its invocations run in."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from stratus.core.context import RequestContext
+from stratus.lambda_runtime import RuntimeResolver
 from stratus.services.base import Provider
+from stratus.services.lambda_.common import function_arn, parse_function_name
 from stratus.services.lambda_.concurrency import ConcurrencyOperations
+from stratus.services.lambda_.environments import EnvironmentPool
 from stratus.services.lambda_.functions import FunctionOperations
+from stratus.services.lambda_.invoke import InvokeOperations
 from stratus.services.lambda_.schema import LAMBDA_DATABASE, MIGRATIONS
 from stratus.services.lambda_.tags import TagOperations
 from stratus.store import Database
 from stratus.store.blobs import BlobStore
 
+if TYPE_CHECKING:
+    from stratus.runtime import Runtime
 
-class LambdaProvider(FunctionOperations, TagOperations, ConcurrencyOperations, Provider):
+
+class LambdaProvider(InvokeOperations, FunctionOperations, TagOperations, ConcurrencyOperations, Provider):
     service = "lambda"
+
+    def __init__(self, runtime: Runtime) -> None:
+        super().__init__(runtime)
+        self.environments = EnvironmentPool()
+        self.resolver = RuntimeResolver()  # caches what it finds, once per provider
 
     def db(self) -> Database:
         return self.runtime.state.database(LAMBDA_DATABASE, MIGRATIONS)
 
     def blobs(self) -> BlobStore:
         return self.runtime.state.blobs("lambda")
+
+    # A changed or deleted function's warm environments run old code (whose directory is
+    # removed with the old blob): shut them down so the next invocation starts fresh.
+
+    async def update_function_code(self, ctx: RequestContext, req: dict) -> dict:
+        answer = await super().update_function_code(ctx, req)
+        if not req.get("DryRun"):
+            self.environments.retire(answer["FunctionArn"])
+        return answer
+
+    async def update_function_configuration(self, ctx: RequestContext, req: dict) -> dict:
+        answer = await super().update_function_configuration(ctx, req)
+        self.environments.retire(answer["FunctionArn"])
+        return answer
+
+    def delete_function(self, ctx: RequestContext, req: dict) -> dict:
+        ref_arn = _arn_of(ctx, req["FunctionName"])
+        answer = super().delete_function(ctx, req)
+        self.environments.retire(ref_arn)
+        return answer
+
+    def on_reset(self) -> None:
+        self.environments.close_all()
+
+    async def shutdown(self) -> None:
+        """For the server's stop sequence (not called by it yet): no runtime process outlives it."""
+        await self.environments.aclose()
+
+
+def _arn_of(ctx: RequestContext, function_name: str) -> str:
+    ref = parse_function_name(function_name)
+    return function_arn(ctx.partition, ref.region or ctx.region, ref.account_id or ctx.account_id, ref.name)

@@ -74,10 +74,11 @@ def test_mobile_push_to_an_endpoint_uses_the_platform_entry(sns, gcm_app, stratu
     assert json.loads(push["body"]) == {"notification": {"title": "hi"}}
 
 
-def test_lambda_subscriptions_fail_honestly_until_lambda_exists(sns, topic_arn, stratus_endpoint):
+def test_a_lambda_subscription_to_a_missing_function_fails_honestly(sns, topic_arn, stratus_endpoint):
     function = "arn:aws:lambda:us-east-1:000000000000:function:handler"
     sns.subscribe(TopicArn=topic_arn, Protocol="lambda", Endpoint=function)
     sns.publish(TopicArn=topic_arn, Message="for a function")
     failures = failed_deliveries(stratus_endpoint)
     assert failures[0]["endpoint"] == function
-    assert failures[0]["detail"].startswith("NotImplemented")
+    # Lambda answers for the function now; asynchronous invokes of existing functions come later
+    assert failures[0]["detail"].startswith("ResourceNotFoundException: Function not found")

@@ -1,0 +1,188 @@
+"""The warm execution environments of one Lambda provider (DESIGN.md §7).
+
+Lambda keeps an environment warm after an invocation and hands it the next one; when every
+environment of a function is busy it starts another. An environment belongs to one revision of
+a function (its code and configuration): after an update or a delete the old ones are shut down
+and the next invocation starts fresh. Everything here runs on the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import logging
+import os
+import signal
+import weakref
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from stratus.lambda_runtime import ExecutionEnvironment, LogEvent
+from stratus.services.logs.writer import append_events
+
+if TYPE_CHECKING:
+    from stratus.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+# An environment is not handed new work when its role credentials expire within this margin.
+CREDENTIALS_MARGIN_SECONDS = 300.0
+
+
+class LogWriter:
+    """An environment's log sink: batches its lines and appends them to its CloudWatch Logs stream.
+
+    Lines arrive from pipe readers on the loop; one batch per loop turn keeps writes to a
+    transaction per burst instead of one per line."""
+
+    def __init__(self, runtime: Runtime, account_id: str, region: str, group: str, stream: str) -> None:
+        self._runtime = runtime
+        self._where = (account_id, region, group, stream)
+        self._pending: list[tuple[int, str]] = []
+        self.closed = False  # after a reset: the logs it would write belong to wiped state
+
+    def __call__(self, event: LogEvent) -> None:
+        if self.closed:
+            return
+        if not self._pending:
+            asyncio.get_running_loop().call_soon(self.flush)
+        self._pending.append((event.timestamp_ms, event.message))
+
+    def flush(self) -> None:
+        events, self._pending = self._pending, []
+        if self.closed or not events:
+            return
+        account_id, region, group, stream = self._where
+        try:
+            append_events(self._runtime, account_id, region, group, stream, events)
+        except Exception:  # losing log lines must not fail the invocation
+            log.exception("writing Lambda logs to %s failed", group)
+
+
+@dataclass(eq=False)
+class WarmEnvironment:
+    environment: ExecutionEnvironment
+    function_arn: str
+    revision_id: str
+    log_writer: LogWriter
+    credentials_expire_at: float | None = None  # epoch seconds on Stratus's clock
+    leased: bool = False
+    retired: bool = False  # its function changed while it was busy: shut down on release
+
+
+@dataclass
+class EnvironmentPool:
+    """Warm environments by function ARN; lease one per invocation, release it after."""
+
+    _by_function: dict[str, list[WarmEnvironment]] = field(default_factory=dict)
+    _closing: set[asyncio.Task] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        # The server has no provider shutdown hook yet: never leave runtime processes behind.
+        atexit.register(_kill_at_exit, weakref.ref(self))
+
+    def in_flight(self, function_arn: str) -> int:
+        return sum(1 for warm in self._by_function.get(function_arn, ()) if warm.leased)
+
+    def lease_idle(self, function_arn: str, revision_id: str, now: float) -> WarmEnvironment | None:
+        """An idle, live environment of this revision, leased; stale idle ones are shut down."""
+        kept: list[WarmEnvironment] = []
+        for warm in self._by_function.get(function_arn, ()):
+            if not warm.environment.alive and not warm.leased:
+                continue  # it cleaned itself up when it died
+            stale = warm.revision_id != revision_id or _expiring(warm, now)
+            if stale and not warm.leased:
+                self._close(warm)
+                continue
+            kept.append(warm)
+        self._store(function_arn, kept)
+        for warm in kept:
+            if not warm.leased and not warm.retired and warm.revision_id == revision_id:
+                warm.leased = True
+                return warm
+        return None
+
+    def add_leased(self, warm: WarmEnvironment) -> None:
+        warm.leased = True
+        self._by_function.setdefault(warm.function_arn, []).append(warm)
+
+    def release(self, warm: WarmEnvironment) -> None:
+        warm.leased = False
+        warm.log_writer.flush()
+        if warm.environment.alive and not warm.retired:
+            return
+        members = self._by_function.get(warm.function_arn, [])
+        if warm in members:
+            members.remove(warm)
+            self._store(warm.function_arn, members)
+        self._close(warm)
+
+    def retire(self, function_arn: str) -> None:
+        """The function was updated or deleted: its environments must not run anything new."""
+        busy: list[WarmEnvironment] = []
+        for warm in self._by_function.pop(function_arn, ()):
+            warm.retired = True
+            if warm.leased:
+                busy.append(warm)  # still counted for concurrency until released
+            else:
+                self._close(warm)
+        if busy:
+            self._by_function[function_arn] = busy
+
+    def close_all(self) -> None:
+        """After a reset: kill every runtime process now; their logs belong to wiped state."""
+        for members in self._by_function.values():
+            for warm in members:
+                warm.retired = True
+                warm.log_writer.closed = True
+                _kill_process_group(warm.environment)
+                self._close(warm)
+        self._by_function.clear()
+
+    async def aclose(self) -> None:
+        """Shut every environment down and wait until they are gone (server shutdown)."""
+        self.close_all()
+        if self._closing:
+            await asyncio.gather(*self._closing, return_exceptions=True)
+
+    def _store(self, function_arn: str, members: list[WarmEnvironment]) -> None:
+        if members:
+            self._by_function[function_arn] = members
+        else:
+            self._by_function.pop(function_arn, None)
+
+    def _close(self, warm: WarmEnvironment) -> None:
+        warm.log_writer.flush()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop (e.g. a reset outside the server): kill is all we can do
+            _kill_process_group(warm.environment)
+            return
+        task = loop.create_task(warm.environment.shutdown())
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
+
+    def kill_processes(self) -> None:
+        for members in self._by_function.values():
+            for warm in members:
+                _kill_process_group(warm.environment)
+
+
+def _expiring(warm: WarmEnvironment, now: float) -> bool:
+    expires = warm.credentials_expire_at
+    return expires is not None and expires - now < CREDENTIALS_MARGIN_SECONDS
+
+
+def _kill_process_group(environment: ExecutionEnvironment) -> None:
+    # Only while it is alive: a dead environment's process may be reaped and its id reused.
+    pid = environment.pid
+    if environment.alive and pid is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+
+
+def _kill_at_exit(pool_ref: weakref.ReferenceType[EnvironmentPool]) -> None:
+    pool = pool_ref()
+    if pool is not None:
+        pool.kill_processes()
