@@ -60,7 +60,7 @@ class LambdaProvider(InvokeOperations, FunctionOperations, TagOperations, Concur
         self.environments.close_all()
 
     async def shutdown(self) -> None:
-        """For the server's stop sequence (not called by it yet): no runtime process outlives it."""
+        """Called when the server stops (Runtime.stop): no runtime process outlives it."""
         await self.environments.aclose()
 
 
