@@ -11,8 +11,11 @@ from stratus.services.base import Provider
 from stratus.services.lambda_.common import function_arn, parse_function_name
 from stratus.services.lambda_.concurrency import ConcurrencyOperations
 from stratus.services.lambda_.environments import EnvironmentPool
+from stratus.services.lambda_.event_sources import EventSourceMappingOperations
+from stratus.services.lambda_.function_urls import FunctionUrlOperations
 from stratus.services.lambda_.functions import FunctionOperations
 from stratus.services.lambda_.invoke import InvokeOperations
+from stratus.services.lambda_.layers import LayerOperations
 from stratus.services.lambda_.schema import LAMBDA_DATABASE, MIGRATIONS
 from stratus.services.lambda_.tags import TagOperations
 from stratus.store import Database
@@ -22,13 +25,23 @@ if TYPE_CHECKING:
     from stratus.runtime import Runtime
 
 
-class LambdaProvider(InvokeOperations, FunctionOperations, TagOperations, ConcurrencyOperations, Provider):
+class LambdaProvider(
+    InvokeOperations,
+    FunctionOperations,
+    TagOperations,
+    ConcurrencyOperations,
+    LayerOperations,
+    FunctionUrlOperations,
+    EventSourceMappingOperations,
+    Provider,
+):
     service = "lambda"
 
     def __init__(self, runtime: Runtime) -> None:
         super().__init__(runtime)
         self.environments = EnvironmentPool()
         self.resolver = RuntimeResolver()  # caches what it finds, once per provider
+        self.start_event_sources()
 
     def db(self) -> Database:
         return self.runtime.state.database(LAMBDA_DATABASE, MIGRATIONS)
