@@ -73,7 +73,8 @@ class WarmEnvironment:
 
 @dataclass
 class EnvironmentPool:
-    """Warm environments by function ARN; lease one per invocation, release it after."""
+    """Warm environments by qualified function ARN (`...:function:f:$LATEST`, `...:f:3`): one
+    pool per version; lease one per invocation, release it after."""
 
     _by_function: dict[str, list[WarmEnvironment]] = field(default_factory=dict)
     _closing: set[asyncio.Task] = field(default_factory=set)
@@ -83,7 +84,12 @@ class EnvironmentPool:
         atexit.register(_kill_at_exit, weakref.ref(self))
 
     def in_flight(self, function_arn: str) -> int:
-        return sum(1 for warm in self._by_function.get(function_arn, ()) if warm.leased)
+        """Invocations running in any version of the function (unqualified ARN)."""
+        return sum(1 for key in self._keys_of(function_arn) for warm in self._by_function[key] if warm.leased)
+
+    def _keys_of(self, function_arn: str) -> list[str]:
+        prefix = function_arn + ":"
+        return [key for key in self._by_function if key.startswith(prefix)]
 
     def lease_idle(self, function_arn: str, revision_id: str, now: float) -> WarmEnvironment | None:
         """An idle, live environment of this revision, leased; stale idle ones are shut down."""
@@ -118,17 +124,20 @@ class EnvironmentPool:
             self._store(warm.function_arn, members)
         self._close(warm)
 
-    def retire(self, function_arn: str) -> None:
-        """The function was updated or deleted: its environments must not run anything new."""
-        busy: list[WarmEnvironment] = []
-        for warm in self._by_function.pop(function_arn, ()):
-            warm.retired = True
-            if warm.leased:
-                busy.append(warm)  # still counted for concurrency until released
-            else:
-                self._close(warm)
-        if busy:
-            self._by_function[function_arn] = busy
+    def retire(self, function_arn: str, version: str | None = None) -> None:
+        """A version was updated or deleted (every version: the function was deleted): its
+        environments must not run anything new."""
+        keys = self._keys_of(function_arn) if version is None else [f"{function_arn}:{version}"]
+        for key in keys:
+            busy: list[WarmEnvironment] = []
+            for warm in self._by_function.pop(key, ()):
+                warm.retired = True
+                if warm.leased:
+                    busy.append(warm)  # still counted for concurrency until released
+                else:
+                    self._close(warm)
+            if busy:
+                self._by_function[key] = busy
 
     def close_all(self) -> None:
         """After a reset: kill every runtime process now; their logs belong to wiped state."""

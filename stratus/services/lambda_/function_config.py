@@ -199,10 +199,14 @@ def runtime_version_arn(region: str, runtime: str) -> str:
     return f"arn:aws:lambda:{region}::runtime:{digest}"
 
 
-def configuration(function: Function) -> dict:
-    """FunctionConfiguration of `$LATEST` as GetFunctionConfiguration shows it (state Active)."""
+def configuration(function: Function, *, qualified: bool = False) -> dict:
+    """FunctionConfiguration of a version as GetFunctionConfiguration shows it (state Active).
+
+    A published version's ARN is qualified; `$LATEST`'s only where Lambda lists it among the
+    versions (`qualified`)."""
     config = function.config
-    shown: dict = {"FunctionName": function.name, "FunctionArn": function.arn}
+    arn = function.qualified_arn if qualified or not function.is_latest else function.arn
+    shown: dict = {"FunctionName": function.name, "FunctionArn": arn}
     for member in ("Runtime", "Role", "Handler"):
         if member in config:
             shown[member] = config[member]
@@ -213,7 +217,7 @@ def configuration(function: Function) -> dict:
         MemorySize=config["MemorySize"],
         LastModified=last_modified(function.last_modified),
         CodeSha256=function.code_sha256,
-        Version="$LATEST",
+        Version=function.version,
     )
     for member in ("VpcConfig", "Environment", "DeadLetterConfig", "KMSKeyArn"):
         if member in config:

@@ -1,10 +1,16 @@
-"""Lambda functions' rows: the record, lookups, writes, tags."""
+"""Lambda functions' rows: the record, lookups, writes, tags, and the published versions.
+
+A `Function` is one version of a function: `$LATEST` (the row of lambda_functions) or a published
+version (a row of lambda_versions, an immutable copy of `$LATEST` at publish time). Both share the
+function's id, name, unqualified ARN, tags and reserved concurrency.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 
+from stratus.services.lambda_.common import LATEST
 from stratus.store import Database
 
 
@@ -24,6 +30,16 @@ class Function:
     last_modified: float
     reserved_concurrency: int | None
     created_at: float
+    version: str = LATEST
+    last_version: int = 0  # the highest version number ever published
+
+    @property
+    def qualified_arn(self) -> str:
+        return f"{self.arn}:{self.version}"
+
+    @property
+    def is_latest(self) -> bool:
+        return self.version == LATEST
 
 
 def _function(row) -> Function:
@@ -42,6 +58,7 @@ def _function(row) -> Function:
         last_modified=row["last_modified"],
         reserved_concurrency=row["reserved_concurrency"],
         created_at=row["created_at"],
+        last_version=row["last_version"],
     )
 
 
@@ -105,9 +122,133 @@ def update_function(db: Database, function: Function) -> None:
     )
 
 
+# Every table whose rows belong to one function (by function_id) and go when it is deleted.
+_FUNCTION_TABLES = (
+    "lambda_function_tags",
+    "lambda_versions",
+    "lambda_aliases",
+    "lambda_policy_statements",
+    "lambda_url_configs",
+    "lambda_event_invoke_configs",
+    "lambda_provisioned_concurrency",
+    "lambda_function_code_signing",
+    "lambda_function_settings",
+)
+# Rows that belong to one version or alias (by qualifier) and go when it is deleted.
+_QUALIFIER_TABLES = (
+    "lambda_policy_statements",
+    "lambda_url_configs",
+    "lambda_event_invoke_configs",
+    "lambda_provisioned_concurrency",
+    "lambda_function_settings",
+)
+
+
 def delete_function(db: Database, function_id: str) -> None:
-    db.execute("DELETE FROM lambda_function_tags WHERE function_id = ?", (function_id,))
+    for table in _FUNCTION_TABLES:
+        db.execute(f"DELETE FROM {table} WHERE function_id = ?", (function_id,))  # noqa: S608 (fixed names)
     db.execute("DELETE FROM lambda_functions WHERE function_id = ?", (function_id,))
+
+
+def delete_qualifier_rows(db: Database, function_id: str, qualifier: str) -> None:
+    """What a deleted version or alias leaves behind: its policy, URL, configs, settings."""
+    for table in _QUALIFIER_TABLES:
+        db.execute(
+            f"DELETE FROM {table} WHERE function_id = ? AND qualifier = ?",  # noqa: S608 (fixed names)
+            (function_id, qualifier),
+        )
+
+
+# ---------------------------------------------------------------------- versions
+
+
+def find_version(db: Database, latest: Function, version: int) -> Function | None:
+    """Published version `version` of the function whose `$LATEST` is `latest`."""
+    row = db.query_one(
+        "SELECT * FROM lambda_versions WHERE function_id = ? AND version = ?", (latest.function_id, version)
+    )
+    return _version(latest, row) if row is not None else None
+
+
+def list_versions(db: Database, latest: Function, after: int, limit: int) -> list[Function]:
+    rows = db.query(
+        "SELECT * FROM lambda_versions WHERE function_id = ? AND version > ? ORDER BY version LIMIT ?",
+        (latest.function_id, after, limit),
+    )
+    return [_version(latest, row) for row in rows]
+
+
+def newest_version(db: Database, latest: Function) -> Function | None:
+    row = db.query_one(
+        "SELECT * FROM lambda_versions WHERE function_id = ? ORDER BY version DESC LIMIT 1",
+        (latest.function_id,),
+    )
+    return _version(latest, row) if row is not None else None
+
+
+def insert_version(db: Database, version: Function) -> None:
+    """Store `version` (a copy of `$LATEST` with its number, config and revision) and count it."""
+    db.execute(
+        "INSERT INTO lambda_versions (function_id, version, config, code_blob_id, code_sha256, code_size,"
+        " code_unzipped_size, revision_id, last_modified, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            version.function_id,
+            int(version.version),
+            json.dumps(version.config),
+            version.code_blob_id,
+            version.code_sha256,
+            version.code_size,
+            version.code_unzipped_size,
+            version.revision_id,
+            version.last_modified,
+            version.created_at,
+        ),
+    )
+    db.execute(
+        "UPDATE lambda_functions SET last_version = ? WHERE function_id = ?",
+        (int(version.version), version.function_id),
+    )
+
+
+def delete_version(db: Database, function_id: str, version: int) -> None:
+    db.execute("DELETE FROM lambda_versions WHERE function_id = ? AND version = ?", (function_id, version))
+    delete_qualifier_rows(db, function_id, str(version))
+
+
+def version_blobs(db: Database, function_id: str) -> list[str]:
+    rows = db.query("SELECT DISTINCT code_blob_id FROM lambda_versions WHERE function_id = ?", (function_id,))
+    return [row["code_blob_id"] for row in rows]
+
+
+def blob_in_use(db: Database, blob_id: str) -> bool:
+    """Whether `$LATEST` of some function or a published version still runs this code."""
+    row = db.query_one(
+        "SELECT 1 FROM lambda_versions WHERE code_blob_id = ?"
+        " UNION ALL SELECT 1 FROM lambda_functions WHERE code_blob_id = ? LIMIT 1",
+        (blob_id, blob_id),
+    )
+    return row is not None
+
+
+def _version(latest: Function, row) -> Function:
+    return Function(
+        function_id=latest.function_id,
+        account_id=latest.account_id,
+        region=latest.region,
+        name=latest.name,
+        arn=latest.arn,
+        config=json.loads(row["config"]),
+        code_blob_id=row["code_blob_id"],
+        code_sha256=row["code_sha256"],
+        code_size=row["code_size"],
+        code_unzipped_size=row["code_unzipped_size"],
+        revision_id=row["revision_id"],
+        last_modified=row["last_modified"],
+        reserved_concurrency=latest.reserved_concurrency,
+        created_at=row["created_at"],
+        version=str(row["version"]),
+        last_version=latest.last_version,
+    )
 
 
 def account_usage(db: Database, account_id: str, region: str) -> tuple[int, int, int]:

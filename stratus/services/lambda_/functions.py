@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from stratus.core.context import RequestContext
 from stratus.services.lambda_ import checks, code_store, function_config
+from stratus.services.lambda_.alias_store import Alias, aliases_of_version, find_alias
 from stratus.services.lambda_.code_urls import code_location
 from stratus.services.lambda_.common import (
     LATEST,
@@ -24,14 +25,19 @@ from stratus.services.lambda_.common import (
 )
 from stratus.services.lambda_.function_store import (
     Function,
+    blob_in_use,
     delete_function,
+    delete_version,
     find_function,
+    find_version,
     insert_function,
     list_functions,
     put_tags,
     tags_of,
     update_function,
+    version_blobs,
 )
+from stratus.services.lambda_.publishing import publish_latest
 from stratus.store import Database
 
 OFFLOAD_WRITES_ABOVE = 1024 * 1024
@@ -45,25 +51,71 @@ NO_IMAGES = (
     "Stratus runs functions as local processes and does not support PackageType Image (container images)."
 )
 NO_LAYERS = "Stratus does not support Lambda layers yet."
-NO_VERSIONS = "Stratus does not support publishing Lambda versions yet (Publish must be false)."
+QUALIFIER_MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
+# Guessed wording: AWS refuses to change a published version or an alias through these operations.
+UNQUALIFIED_ONLY = "Only the unqualified function name or $LATEST may be given for this operation."
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What a FunctionName (+ Qualifier) names: the version to show or run, and the alias if any."""
+
+    function: Function  # $LATEST, a published version, or an alias's primary version
+    latest: Function
+    alias: Alias | None = None
+    qualifier: str | None = None  # as given (None: unqualified)
+
+
+def resolve(ctx: RequestContext, db: Database, function_name: str, qualifier: str | None = None) -> Resolved:
+    """Resolve a name, partial ARN or ARN, and a qualifier (version or alias), or raise AWS's errors."""
+    ref = parse_function_name(function_name)
+    if qualifier is not None and ref.qualifier is not None and qualifier != ref.qualifier:
+        raise InvalidParameterValue(QUALIFIER_MISMATCH)
+    account_id, region = ref.account_id or ctx.account_id, ref.region or ctx.region
+    arn = function_arn(ctx.partition, region, account_id, ref.name)
+    qualifier = qualifier or ref.qualifier
+    latest = None
+    if account_id == ctx.account_id and region == ctx.region:
+        latest = find_function(db, account_id, region, ref.name)
+    if latest is None:
+        raise not_found(arn)
+    if qualifier in (None, LATEST):
+        return Resolved(latest, latest, None, qualifier)
+    if qualifier.isdigit():
+        version = find_version(db, latest, int(qualifier))
+        if version is None:
+            raise not_found(f"{arn}:{qualifier}")
+        return Resolved(version, latest, None, qualifier)
+    alias = find_alias(db, latest.function_id, qualifier)
+    if alias is None:
+        raise not_found(f"{arn}:{qualifier}")
+    return Resolved(version_of(db, latest, alias.function_version), latest, alias, qualifier)
+
+
+def version_of(db: Database, latest: Function, version: str) -> Function:
+    """`$LATEST` or a published version that is known to exist (an alias points at it)."""
+    if version == LATEST:
+        return latest
+    found = find_version(db, latest, int(version))
+    if found is None:
+        raise not_found(f"{latest.arn}:{version}")
+    return found
 
 
 def find_or_fail(
     ctx: RequestContext, db: Database, function_name: str, qualifier: str | None = None
 ) -> Function:
-    """The `$LATEST` function a FunctionName (+ Qualifier) names, or AWS's ResourceNotFoundException."""
-    ref = parse_function_name(function_name)
-    account_id, region = ref.account_id or ctx.account_id, ref.region or ctx.region
-    arn = function_arn(ctx.partition, region, account_id, ref.name)
-    qualifier = qualifier or ref.qualifier
-    function = None
-    if account_id == ctx.account_id and region == ctx.region:
-        function = find_function(db, account_id, region, ref.name)
-    if function is None:
-        raise not_found(arn)
-    if qualifier not in (None, LATEST):
-        raise not_found(f"{arn}:{qualifier}")
-    return function
+    """The version a FunctionName (+ Qualifier) names (an alias: its primary version), or AWS's
+    ResourceNotFoundException."""
+    return resolve(ctx, db, function_name, qualifier).function
+
+
+def find_latest(ctx: RequestContext, db: Database, function_name: str) -> Function:
+    """`$LATEST` for operations that change it; a qualified name is refused."""
+    resolved = resolve(ctx, db, function_name)
+    if resolved.qualifier not in (None, LATEST):
+        raise InvalidParameterValue(UNQUALIFIED_ONLY)
+    return resolved.latest
 
 
 def check_revision(function: Function, revision_id: str | None) -> None:
@@ -85,7 +137,10 @@ class FunctionOperations:
         return code_store.store_zip(store, body)
 
     def _discard_code(self, blob_id: str) -> None:
-        """After the commit that stopped referencing it (blobs.py's ordering rule)."""
+        """After the commit that stopped referencing it (blobs.py's ordering rule); code that a
+        published version (or `$LATEST`) still runs stays."""
+        if blob_in_use(self.db(), blob_id):
+            return
         self.blobs().delete(blob_id)
         code_store.remove_extracted(self.runtime.state.data_dir, blob_id)  # type: ignore[attr-defined]
 
@@ -105,8 +160,6 @@ class FunctionOperations:
             raise InvalidParameterValue(NO_IMAGES)
         if req.get("Layers"):
             raise InvalidParameterValue(NO_LAYERS)
-        if req.get("Publish"):
-            raise InvalidParameterValue(NO_VERSIONS)
         config = function_config.new_config(req, ref.name)
         db = self.db()
         if find_function(db, ctx.account_id, ctx.region, ref.name) is not None:
@@ -139,10 +192,13 @@ class FunctionOperations:
                     raise ResourceConflict(f"Function already exist: {ref.name}")
                 insert_function(db, function)
                 put_tags(db, function.function_id, req.get("Tags") or {})
+                shown = function
+                if req.get("Publish"):
+                    shown = publish_latest(db, function, None, now)
         except BaseException:
             self._discard_code(blob_id)
             raise
-        return function_config.creating(function_config.configuration(function))
+        return function_config.creating(function_config.configuration(shown))
 
     # ------------------------------------------------------------------ reads
 
@@ -177,22 +233,42 @@ class FunctionOperations:
 
     def delete_function(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
-        if req.get("Qualifier") == LATEST:
+        resolved = resolve(ctx, db, req["FunctionName"], req.get("Qualifier"))
+        if resolved.qualifier == LATEST:
             raise InvalidParameterValue("$LATEST version cannot be deleted without deleting the function.")
-        function = find_or_fail(ctx, db, req["FunctionName"], req.get("Qualifier"))
+        if resolved.alias is not None:
+            # Guessed wording: DeleteFunction takes a version, never an alias (DeleteAlias does that).
+            raise InvalidParameterValue(
+                "Deletion of aliases is not supported by DeleteFunction; use DeleteAlias."
+            )
+        function = resolved.function
+        if not function.is_latest:
+            return self._delete_version(db, function)
         with db.transaction():
+            blobs = {function.code_blob_id, *version_blobs(db, function.function_id)}
             delete_function(db, function.function_id)
-        self._discard_code(function.code_blob_id)
+        for blob_id in blobs:
+            self._discard_code(blob_id)
+        return {}
+
+    def _delete_version(self, db: Database, version: Function) -> dict:
+        with db.transaction():
+            referencing = aliases_of_version(db, version.function_id, version.version)
+            if referencing:
+                # Guessed wording (AWS refuses while an alias routes to the version).
+                raise ResourceConflict(
+                    f"Unable to delete version because the following aliases reference it: {referencing}"
+                )
+            delete_version(db, version.function_id, int(version.version))
+        self._discard_code(version.code_blob_id)
         return {}
 
     # ------------------------------------------------------------------ updates
 
     async def update_function_code(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
-        function = find_or_fail(ctx, db, req["FunctionName"])
+        function = find_latest(ctx, db, req["FunctionName"])
         check_revision(function, req.get("RevisionId"))
-        if req.get("Publish"):
-            raise InvalidParameterValue(NO_VERSIONS)
         config = dict(function.config)
         if req.get("Architectures"):
             config["Architectures"] = list(req["Architectures"])
@@ -218,15 +294,18 @@ class FunctionOperations:
                 current = find_or_fail(ctx, db, function.arn)
                 check_revision(current, function.revision_id)  # nobody changed it while we awaited
                 update_function(db, updated)
+                shown = updated
+                if req.get("Publish"):
+                    shown = publish_latest(db, updated, None, updated.last_modified)
         except BaseException:
             self._discard_code(blob_id)
             raise
         self._discard_code(function.code_blob_id)
-        return function_config.updating(function_config.configuration(updated))
+        return function_config.updating(function_config.configuration(shown))
 
     async def update_function_configuration(self, ctx: RequestContext, req: dict) -> dict:
         db = self.db()
-        function = find_or_fail(ctx, db, req["FunctionName"])
+        function = find_latest(ctx, db, req["FunctionName"])
         check_revision(function, req.get("RevisionId"))
         if req.get("Layers"):
             raise InvalidParameterValue(NO_LAYERS)

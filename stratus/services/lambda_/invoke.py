@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import random
 
 from stratus.core.context import RequestContext
 from stratus.lambda_runtime import (
@@ -23,10 +24,10 @@ from stratus.lambda_runtime import (
 from stratus.protocol.errors import ServiceError
 from stratus.services.lambda_ import code_store
 from stratus.services.lambda_.checks import LAMBDA_PRINCIPAL, ROLE_NOT_ASSUMABLE
-from stratus.services.lambda_.common import LATEST, InvalidParameterValue, LambdaError
+from stratus.services.lambda_.common import InvalidParameterValue, LambdaError
 from stratus.services.lambda_.environments import EnvironmentPool, LogWriter, WarmEnvironment
 from stratus.services.lambda_.function_store import Function
-from stratus.services.lambda_.functions import find_or_fail
+from stratus.services.lambda_.functions import Resolved, resolve, version_of
 from stratus.store import Database
 
 LOG_TAIL_BYTES = 4096
@@ -60,6 +61,7 @@ class InvalidRuntime(LambdaError):
 class InvokeOperations:
     environments: EnvironmentPool  # provided by LambdaProvider
     resolver: RuntimeResolver  # provided by LambdaProvider
+    routing_random: random.Random = random.Random()  # alias weights; tests may seed their own
 
     def db(self) -> Database:  # provided by LambdaProvider
         raise NotImplementedError
@@ -74,7 +76,8 @@ class InvokeOperations:
             raise RequestTooLarge(
                 f"Request must be smaller than {MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction operation"
             )
-        function = find_or_fail(ctx, self.db(), req["FunctionName"], req.get("Qualifier"))
+        resolved = resolve(ctx, self.db(), req["FunctionName"], req.get("Qualifier"))
+        function = _routed_version(self.db(), resolved, self.routing_random)
         if invocation_type not in SYNCHRONOUS_TYPES:
             raise ServiceError(
                 "Stratus: asynchronous invocation (InvocationType Event) is not implemented yet.",
@@ -90,7 +93,9 @@ class InvokeOperations:
             self.environments.in_flight(function.arn) >= function.reserved_concurrency
         ):
             raise TooManyRequests(THROTTLED_MESSAGE, Reason=THROTTLED_REASON)
-        warm = self.environments.lease_idle(function.arn, function.revision_id, ctx.runtime.clock.time())
+        warm = self.environments.lease_idle(
+            function.qualified_arn, function.revision_id, ctx.runtime.clock.time()
+        )
         if warm is None:
             warm = await self._start_environment(ctx, function)
         try:
@@ -98,12 +103,12 @@ class InvokeOperations:
                 payload,
                 request_id=ctx.request_id,
                 timeout=float(function.config["Timeout"]),
-                function_arn=function.arn,
+                function_arn=resolved_arn(resolved),
                 client_context=client_context,
             )
         finally:
             self.environments.release(warm)
-        answer: dict = {"StatusCode": 200, "ExecutedVersion": LATEST, "Payload": result.payload}
+        answer: dict = {"StatusCode": 200, "ExecutedVersion": function.version, "Payload": result.payload}
         if result.function_error:
             answer["FunctionError"] = result.function_error
         if (req.get("LogType") or "None") == "Tail":
@@ -127,13 +132,34 @@ class InvokeOperations:
         )
         warm = WarmEnvironment(
             environment=ExecutionEnvironment(spec, on_log=writer),
-            function_arn=function.arn,
+            function_arn=function.qualified_arn,
             revision_id=function.revision_id,
             log_writer=writer,
             credentials_expire_at=expires_at,
         )
         self.environments.add_leased(warm)
         return warm
+
+
+def _routed_version(db: Database, resolved: Resolved, rng: random.Random) -> Function:
+    """The version an invocation runs: an alias with AdditionalVersionWeights sends that share of
+    its invocations to the additional version, the rest to its primary version."""
+    alias = resolved.alias
+    if alias is None or not alias.additional_weights:
+        return resolved.function
+    draw = rng.random()
+    for version, weight in alias.additional_weights.items():
+        if draw < weight:
+            return version_of(db, resolved.latest, version)
+        draw -= weight
+    return resolved.function
+
+
+def resolved_arn(resolved: Resolved) -> str:
+    """The ARN the caller invoked (the context's invoked_function_arn): qualified as given."""
+    if resolved.qualifier is None:
+        return resolved.latest.arn
+    return f"{resolved.latest.arn}:{resolved.qualifier}"
 
 
 def _checked_payload(payload: bytes) -> bytes:
@@ -187,7 +213,7 @@ def _function_config(
         runtime=config["Runtime"],
         handler=config["Handler"],
         code_dir=code_dir,
-        version=LATEST,
+        version=function.version,
         memory_size_mb=int(config["MemorySize"]),
         region=function.region,
         log_group_name=logging_config.get("LogGroup") or None,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from stratus.core.context import RequestContext
 from stratus.lambda_runtime import RuntimeResolver
 from stratus.services.base import Provider
-from stratus.services.lambda_.common import function_arn, parse_function_name
+from stratus.services.lambda_.common import LATEST, function_arn, parse_function_name
 from stratus.services.lambda_.concurrency import ConcurrencyOperations
 from stratus.services.lambda_.environments import EnvironmentPool
 from stratus.services.lambda_.event_sources import EventSourceMappingOperations
@@ -18,6 +18,7 @@ from stratus.services.lambda_.invoke import InvokeOperations
 from stratus.services.lambda_.layers import LayerOperations
 from stratus.services.lambda_.schema import LAMBDA_DATABASE, MIGRATIONS
 from stratus.services.lambda_.tags import TagOperations
+from stratus.services.lambda_.versions import VersionOperations
 from stratus.store import Database
 from stratus.store.blobs import BlobStore
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 class LambdaProvider(
     InvokeOperations,
     FunctionOperations,
+    VersionOperations,
     TagOperations,
     ConcurrencyOperations,
     LayerOperations,
@@ -55,18 +57,19 @@ class LambdaProvider(
     async def update_function_code(self, ctx: RequestContext, req: dict) -> dict:
         answer = await super().update_function_code(ctx, req)
         if not req.get("DryRun"):
-            self.environments.retire(answer["FunctionArn"])
+            self.environments.retire(_arn_of(ctx, req["FunctionName"]), LATEST)
         return answer
 
     async def update_function_configuration(self, ctx: RequestContext, req: dict) -> dict:
         answer = await super().update_function_configuration(ctx, req)
-        self.environments.retire(answer["FunctionArn"])
+        self.environments.retire(_arn_of(ctx, req["FunctionName"]), LATEST)
         return answer
 
     def delete_function(self, ctx: RequestContext, req: dict) -> dict:
         ref_arn = _arn_of(ctx, req["FunctionName"])
         answer = super().delete_function(ctx, req)
-        self.environments.retire(ref_arn)
+        qualifier = req.get("Qualifier") or parse_function_name(req["FunctionName"]).qualifier
+        self.environments.retire(ref_arn, qualifier)  # a version, or (None) all of them
         return answer
 
     def on_reset(self) -> None:

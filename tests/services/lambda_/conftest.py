@@ -56,3 +56,8 @@ def create(lambda_client, role_arn):
         return lambda_client.create_function(**params)
 
     return make
+
+
+def error_of(info) -> tuple[str, str]:
+    """(code, message) of a botocore ClientError caught by pytest.raises."""
+    return info.value.response["Error"]["Code"], info.value.response["Error"]["Message"]

@@ -9,13 +9,9 @@ import zipfile
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import BOOTSTRAP_ZIP, make_zip
+from .conftest import BOOTSTRAP_ZIP, error_of, make_zip
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:"
-
-
-def error_of(info) -> tuple[str, str]:
-    return info.value.response["Error"]["Code"], info.value.response["Error"]["Message"]
 
 
 def test_get_function(create, lambda_client):
