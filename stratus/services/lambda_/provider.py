@@ -8,14 +8,18 @@ from typing import TYPE_CHECKING
 from stratus.core.context import RequestContext
 from stratus.lambda_runtime import RuntimeResolver
 from stratus.services.base import Provider
+from stratus.services.lambda_.code_signing import CodeSigningOperations
 from stratus.services.lambda_.common import LATEST, function_arn, parse_function_name
 from stratus.services.lambda_.concurrency import ConcurrencyOperations
 from stratus.services.lambda_.environments import EnvironmentPool
 from stratus.services.lambda_.event_sources import EventSourceMappingOperations
+from stratus.services.lambda_.function_settings import FunctionSettingOperations
 from stratus.services.lambda_.function_urls import FunctionUrlOperations
 from stratus.services.lambda_.functions import FunctionOperations
 from stratus.services.lambda_.invoke import InvokeOperations
 from stratus.services.lambda_.layers import LayerOperations
+from stratus.services.lambda_.permissions import PermissionOperations
+from stratus.services.lambda_.provisioned import ProvisionedConcurrencyOperations
 from stratus.services.lambda_.schema import LAMBDA_DATABASE, MIGRATIONS
 from stratus.services.lambda_.tags import TagOperations
 from stratus.services.lambda_.versions import VersionOperations
@@ -35,6 +39,10 @@ class LambdaProvider(
     LayerOperations,
     FunctionUrlOperations,
     EventSourceMappingOperations,
+    PermissionOperations,
+    CodeSigningOperations,
+    FunctionSettingOperations,
+    ProvisionedConcurrencyOperations,
     Provider,
 ):
     service = "lambda"

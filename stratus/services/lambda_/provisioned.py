@@ -1,0 +1,7 @@
+"""(being built)"""
+
+from __future__ import annotations
+
+
+class ProvisionedConcurrencyOperations:
+    pass
