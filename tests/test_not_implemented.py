@@ -10,7 +10,7 @@ CASES = [
     ("ec2", "describe_instances", {}),  # ec2
     ("stepfunctions", "list_state_machines", {}),  # json 1.0
     ("logs", "describe_metric_filters", {}),  # json 1.1
-    ("lambda", "list_layers", {}),  # rest-json
+    ("lambda", "list_capacity_providers", {}),  # rest-json
     ("apigatewayv2", "get_apis", {}),  # rest-json, same signing name as apigateway
     ("apigateway", "get_rest_apis", {}),
     ("route53domains", "list_domains", {}),  # json

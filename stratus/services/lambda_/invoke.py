@@ -1,4 +1,4 @@
-"""Invoke, synchronously (RequestResponse and DryRun) on `$LATEST`.
+"""Invoke (RequestResponse, DryRun; Event hands over to async_invoke.py) and InvokeAsync.
 
 The function runs in a warm execution environment of the provider's pool, with its role's
 temporary credentials (STS AssumeRole as lambda.amazonaws.com) and AWS_ENDPOINT_URL pointing
@@ -18,6 +18,7 @@ from stratus.lambda_runtime import (
     Credentials,
     ExecutionEnvironment,
     FunctionConfig,
+    InvocationResult,
     RuntimeResolver,
     RuntimeUnavailable,
 )
@@ -31,6 +32,8 @@ from stratus.services.lambda_.functions import Resolved, resolve, version_of
 from stratus.store import Database
 
 LOG_TAIL_BYTES = 4096
+MAX_ASYNC_REQUEST_BYTES = 1024 * 1024  # Invoke with InvocationType Event
+MAX_INVOKE_ASYNC_BYTES = 256 * 1024  # the deprecated InvokeAsync
 SYNCHRONOUS_TYPES = ("RequestResponse", "DryRun")
 CLIENT_CONTEXT_MESSAGE = "Client context must be a valid Base64-encoded JSON object."
 THROTTLED_MESSAGE = "Rate Exceeded."
@@ -72,23 +75,55 @@ class InvokeOperations:
     async def invoke(self, ctx: RequestContext, req: dict) -> dict:
         invocation_type = req.get("InvocationType") or "RequestResponse"
         payload = bytes(req.get("Payload") or b"")
-        if invocation_type in SYNCHRONOUS_TYPES and len(payload) > MAX_SYNC_REQUEST_BYTES:
+        limit = MAX_SYNC_REQUEST_BYTES if invocation_type in SYNCHRONOUS_TYPES else MAX_ASYNC_REQUEST_BYTES
+        if len(payload) > limit:
             raise RequestTooLarge(
-                f"Request must be smaller than {MAX_SYNC_REQUEST_BYTES} bytes for the InvokeFunction operation"
+                f"Request must be smaller than {limit} bytes for the InvokeFunction operation"
             )
         resolved = resolve(ctx, self.db(), req["FunctionName"], req.get("Qualifier"))
-        function = _routed_version(self.db(), resolved, self.routing_random)
-        if invocation_type not in SYNCHRONOUS_TYPES:
-            raise ServiceError(
-                "Stratus: asynchronous invocation (InvocationType Event) is not implemented yet.",
-                code="NotImplemented",
-                status=501,
-                sender_fault=False,
-            )
         payload = _checked_payload(payload)
+        if invocation_type == "Event":
+            self.enqueue_event(ctx, resolved, payload)
+            return {"StatusCode": 202, "Payload": b""}
         client_context = _client_context(req.get("ClientContext"))
         if invocation_type == "DryRun":
             return {"StatusCode": 204}
+        function = routed_version(self.db(), resolved, self.routing_random)
+        result = await self.execute(ctx, function, resolved_arn(resolved), payload, client_context)
+        answer: dict = {"StatusCode": 200, "ExecutedVersion": function.version, "Payload": result.payload}
+        if result.function_error:
+            answer["FunctionError"] = result.function_error
+        if (req.get("LogType") or "None") == "Tail":
+            tail = result.log_tail.encode("utf-8")[-LOG_TAIL_BYTES:]
+            answer["LogResult"] = base64.b64encode(tail).decode("ascii")
+        return answer
+
+    def invoke_async(self, ctx: RequestContext, req: dict) -> dict:
+        """The deprecated InvokeAsync: an Event invocation with a 256 KB limit, answered 202."""
+        args = req.get("InvokeArgs") or b""
+        # A streaming blob: a file object from HTTP (read no more than the limit allows), bytes internally.
+        payload = args.read(MAX_INVOKE_ASYNC_BYTES + 1) if hasattr(args, "read") else bytes(args)
+        if len(payload) > MAX_INVOKE_ASYNC_BYTES:
+            raise RequestTooLarge(
+                f"Request must be smaller than {MAX_INVOKE_ASYNC_BYTES} bytes for the InvokeAsync operation"
+            )
+        resolved = resolve(ctx, self.db(), req["FunctionName"])
+        self.enqueue_event(ctx, resolved, _checked_payload(payload))
+        return {"Status": 202}
+
+    def enqueue_event(self, ctx: RequestContext, resolved: Resolved, payload: bytes) -> None:
+        raise NotImplementedError  # provided by AsyncInvokeOperations
+
+    async def execute(
+        self,
+        ctx: RequestContext,
+        function: Function,
+        invoked_arn: str,
+        payload: bytes,
+        client_context: str | None = None,
+    ) -> InvocationResult:
+        """Run one invocation of `function` (a version) in a warm environment, under its
+        concurrency limits; TooManyRequestsException when they are reached."""
         if function.reserved_concurrency is not None and (
             self.environments.in_flight(function.arn) >= function.reserved_concurrency
         ):
@@ -99,22 +134,15 @@ class InvokeOperations:
         if warm is None:
             warm = await self._start_environment(ctx, function)
         try:
-            result = await warm.environment.invoke(
+            return await warm.environment.invoke(
                 payload,
                 request_id=ctx.request_id,
                 timeout=float(function.config["Timeout"]),
-                function_arn=resolved_arn(resolved),
+                function_arn=invoked_arn,
                 client_context=client_context,
             )
         finally:
             self.environments.release(warm)
-        answer: dict = {"StatusCode": 200, "ExecutedVersion": function.version, "Payload": result.payload}
-        if result.function_error:
-            answer["FunctionError"] = result.function_error
-        if (req.get("LogType") or "None") == "Tail":
-            tail = result.log_tail.encode("utf-8")[-LOG_TAIL_BYTES:]
-            answer["LogResult"] = base64.b64encode(tail).decode("ascii")
-        return answer
 
     async def _start_environment(self, ctx: RequestContext, function: Function) -> WarmEnvironment:
         """A new environment for `function`, leased; its process starts with the invocation."""
@@ -141,7 +169,7 @@ class InvokeOperations:
         return warm
 
 
-def _routed_version(db: Database, resolved: Resolved, rng: random.Random) -> Function:
+def routed_version(db: Database, resolved: Resolved, rng: random.Random) -> Function:
     """The version an invocation runs: an alias with AdditionalVersionWeights sends that share of
     its invocations to the additional version, the rest to its primary version."""
     alias = resolved.alias

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 from stratus.core.context import RequestContext
 from stratus.lambda_runtime import RuntimeResolver
 from stratus.services.base import Provider
+from stratus.services.lambda_.async_invoke import AsyncInvokeOperations
 from stratus.services.lambda_.code_signing import CodeSigningOperations
 from stratus.services.lambda_.common import LATEST, function_arn, parse_function_name
 from stratus.services.lambda_.concurrency import ConcurrencyOperations
 from stratus.services.lambda_.environments import EnvironmentPool
+from stratus.services.lambda_.event_invoke_configs import EventInvokeConfigOperations
 from stratus.services.lambda_.event_sources import EventSourceMappingOperations
 from stratus.services.lambda_.function_settings import FunctionSettingOperations
 from stratus.services.lambda_.function_urls import FunctionUrlOperations
@@ -31,7 +33,9 @@ if TYPE_CHECKING:
 
 
 class LambdaProvider(
+    AsyncInvokeOperations,
     InvokeOperations,
+    EventInvokeConfigOperations,
     FunctionOperations,
     VersionOperations,
     TagOperations,
@@ -51,6 +55,7 @@ class LambdaProvider(
         super().__init__(runtime)
         self.environments = EnvironmentPool()
         self.resolver = RuntimeResolver()  # caches what it finds, once per provider
+        self.register_async_invocations()
         self.start_event_sources()
 
     def db(self) -> Database:

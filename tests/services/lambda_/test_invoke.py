@@ -254,14 +254,6 @@ def test_dry_run(function, lambda_client):
     assert answer["Payload"].read() == b""
 
 
-def test_event_invocation_is_honestly_not_implemented(function, lambda_client):
-    function()
-    with pytest.raises(ClientError) as info:
-        lambda_client.invoke(FunctionName="fn", InvocationType="Event")
-    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert "asynchronous invocation" in info.value.response["Error"]["Message"]
-
-
 def test_reserved_concurrency_zero_throttles(function, lambda_client):
     function()
     lambda_client.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=0)
