@@ -117,6 +117,9 @@ def apply_http_members(plan: RestOutputPlan, output: dict, headers: list[tuple[s
 # A provider may put this key in its output to answer with another status than the operation's
 # (S3 GetObject's 206 Partial Content); it is not a member of any shape, so nothing else sees it.
 HTTP_STATUS_KEY = "__http_status__"
+# Likewise for the Content-Type of a raw (blob) payload that is not octet-stream (Lambda's Invoke
+# answers the function's JSON as application/json).
+CONTENT_TYPE_KEY = "__content_type__"
 
 
 def start_rest_response(
@@ -132,7 +135,8 @@ def start_rest_response(
         if value is not None:
             body = raw_payload(value)
         if not has_header(headers, "Content-Type"):
-            headers.append(("Content-Type", raw_payload_content_type(plan.payload_shape)))  # type: ignore[arg-type]
+            content_type = output.get(CONTENT_TYPE_KEY) or raw_payload_content_type(plan.payload_shape)  # type: ignore[arg-type]
+            headers.append(("Content-Type", content_type))
     return status, headers, body
 
 

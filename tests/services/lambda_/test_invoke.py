@@ -311,3 +311,40 @@ def _gone(pid: int, within: float = 3.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+def test_invoke_answers_json_content_type(function, lambda_client):
+    function()
+    answer = lambda_client.invoke(FunctionName="fn", Payload=b"{}")
+    assert answer["ResponseMetadata"]["HTTPHeaders"]["content-type"] == "application/json"
+
+
+def test_invoke_with_response_stream(function, lambda_client):
+    function()
+    answer = lambda_client.invoke_with_response_stream(
+        FunctionName="fn", Payload=json.dumps({"a": 2}), LogType="Tail"
+    )
+    assert answer["StatusCode"] == 200
+    assert answer["ExecutedVersion"] == "$LATEST"
+    assert answer["ResponseStreamContentType"] == "application/vnd.amazon.eventstream"
+    chunks, complete = [], None
+    for event in answer["EventStream"]:
+        if "PayloadChunk" in event:
+            chunks.append(event["PayloadChunk"]["Payload"])
+        else:
+            complete = event["InvokeComplete"]
+    assert json.loads(b"".join(chunks))["event"] == {"a": 2}
+    assert "ErrorCode" not in complete
+    assert "START RequestId:" in base64.b64decode(complete["LogResult"]).decode()
+
+
+def test_invoke_with_response_stream_reports_errors(function, lambda_client):
+    function()
+    answer = lambda_client.invoke_with_response_stream(
+        FunctionName="fn", Payload=json.dumps({"action": "fail"})
+    )
+    events = list(answer["EventStream"])
+    assert [list(event) for event in events] == [["InvokeComplete"]]
+    complete = events[0]["InvokeComplete"]
+    assert complete["ErrorCode"] == "Unhandled"  # guessed: AWS's ErrorCode/ErrorDetails contents
+    assert json.loads(complete["ErrorDetails"])["errorMessage"] == "boom"
