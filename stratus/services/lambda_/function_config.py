@@ -219,7 +219,7 @@ def configuration(function: Function, *, qualified: bool = False) -> dict:
         CodeSha256=function.code_sha256,
         Version=function.version,
     )
-    for member in ("VpcConfig", "Environment", "DeadLetterConfig", "KMSKeyArn"):
+    for member in ("VpcConfig", "Environment", "DeadLetterConfig", "KMSKeyArn", "Layers"):
         if member in config:
             shown[member] = config[member]
     shown.update(

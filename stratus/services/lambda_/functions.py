@@ -37,6 +37,8 @@ from stratus.services.lambda_.function_store import (
     update_function,
     version_blobs,
 )
+from stratus.services.lambda_.layer_access import resolve_function_layers
+from stratus.services.lambda_.layer_store import collect_tombstones
 from stratus.services.lambda_.publishing import publish_latest
 from stratus.store import Database
 
@@ -50,7 +52,6 @@ REVISION_MISMATCH = (
 NO_IMAGES = (
     "Stratus runs functions as local processes and does not support PackageType Image (container images)."
 )
-NO_LAYERS = "Stratus does not support Lambda layers yet."
 QUALIFIER_MISMATCH = "The derived qualifier from the function name does not match the specified qualifier."
 # Guessed wording: AWS refuses to change a published version or an alias through these operations.
 UNQUALIFIED_ONLY = "Only the unqualified function name or $LATEST may be given for this operation."
@@ -144,6 +145,14 @@ class FunctionOperations:
         self.blobs().delete(blob_id)
         code_store.remove_extracted(self.runtime.state.data_dir, blob_id)  # type: ignore[attr-defined]
 
+    def _collect_layer_tombstones(self) -> None:
+        """Deleted layer versions stay while a function names them; drop the ones no longer named."""
+        db = self.db()
+        with db.transaction():
+            freed = collect_tombstones(db)
+        for blob_id in freed:
+            self._discard_code(blob_id)
+
     # ------------------------------------------------------------------ create
 
     async def create_function(self, ctx: RequestContext, req: dict) -> dict:
@@ -158,8 +167,6 @@ class FunctionOperations:
             )
         if (req.get("PackageType") or "Zip") == "Image":
             raise InvalidParameterValue(NO_IMAGES)
-        if req.get("Layers"):
-            raise InvalidParameterValue(NO_LAYERS)
         config = function_config.new_config(req, ref.name)
         db = self.db()
         if find_function(db, ctx.account_id, ctx.region, ref.name) is not None:
@@ -167,6 +174,10 @@ class FunctionOperations:
         await checks.check_runtime(ctx, req.get("Runtime"), req.get("Handler"))
         await checks.check_role(ctx, req["Role"])
         body, checked = await checks.code_from(ctx, req.get("Code") or {}, "CreateFunction")
+        if req.get("Layers"):
+            config["Layers"] = resolve_function_layers(
+                ctx, db, req["Layers"], function_unzipped_size=checked.unzipped_size
+            )
         blob_id = await self._store_code(ctx, body)
         now = ctx.runtime.clock.time()
         function = Function(
@@ -249,6 +260,8 @@ class FunctionOperations:
             delete_function(db, function.function_id)
         for blob_id in blobs:
             self._discard_code(blob_id)
+        if function.config.get("Layers"):
+            self._collect_layer_tombstones()
         return {}
 
     def _delete_version(self, db: Database, version: Function) -> dict:
@@ -307,9 +320,15 @@ class FunctionOperations:
         db = self.db()
         function = find_latest(ctx, db, req["FunctionName"])
         check_revision(function, req.get("RevisionId"))
-        if req.get("Layers"):
-            raise InvalidParameterValue(NO_LAYERS)
         config = function_config.apply(function.config, req, function.name)
+        if "Layers" in req:
+            layers = resolve_function_layers(
+                ctx, db, req["Layers"], function_unzipped_size=function.code_unzipped_size
+            )
+            if layers:
+                config["Layers"] = layers
+            else:
+                config.pop("Layers", None)
         if "Runtime" in req or "Handler" in req:
             await checks.check_runtime(ctx, config.get("Runtime"), config.get("Handler"))
         if "Role" in req:
@@ -321,4 +340,6 @@ class FunctionOperations:
             current = find_or_fail(ctx, db, function.arn)
             check_revision(current, function.revision_id)
             update_function(db, updated)
+        if "Layers" in req:
+            self._collect_layer_tombstones()
         return function_config.updating(function_config.configuration(updated))

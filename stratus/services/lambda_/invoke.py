@@ -31,6 +31,7 @@ from stratus.services.lambda_.common import InvalidParameterValue, LambdaError
 from stratus.services.lambda_.environments import EnvironmentPool, LogWriter, WarmEnvironment
 from stratus.services.lambda_.function_store import Function
 from stratus.services.lambda_.functions import Resolved, resolve, version_of
+from stratus.services.lambda_.layer_access import layer_dirs
 from stratus.store import Database
 
 LOG_TAIL_BYTES = 4096
@@ -199,7 +200,13 @@ class InvokeOperations:
         code_dir = await ctx.offload(
             code_store.extracted_code, self.blobs(), ctx.runtime.state.data_dir, function.code_blob_id
         )
-        config = _function_config(ctx, function, str(code_dir), credentials)
+        layer_arns = [layer["Arn"] for layer in function.config.get("Layers") or ()]
+        dirs = ()
+        if layer_arns:
+            dirs = await ctx.offload(
+                layer_dirs, self.db(), self.blobs(), ctx.runtime.state.data_dir, layer_arns
+            )
+        config = _function_config(ctx, function, str(code_dir), credentials, dirs)
         try:
             spec = await self.resolver.alaunch_spec(config)
         except RuntimeUnavailable as exc:
@@ -286,7 +293,11 @@ async def _role_credentials(ctx: RequestContext, function: Function) -> tuple[Cr
 
 
 def _function_config(
-    ctx: RequestContext, function: Function, code_dir: str, credentials: Credentials
+    ctx: RequestContext,
+    function: Function,
+    code_dir: str,
+    credentials: Credentials,
+    layer_dirs: tuple[str, ...],
 ) -> FunctionConfig:
     config = function.config
     logging_config = config.get("LoggingConfig") or {}
@@ -295,6 +306,7 @@ def _function_config(
         runtime=config["Runtime"],
         handler=config["Handler"],
         code_dir=code_dir,
+        layer_dirs=layer_dirs,
         version=function.version,
         memory_size_mb=int(config["MemorySize"]),
         region=function.region,

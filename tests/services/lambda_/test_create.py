@@ -184,12 +184,6 @@ def test_environment_over_4_kb(create):
     assert code == "InvalidParameterValueException" and "exceeded the 4KB limit" in message
 
 
-def test_layers_are_refused_until_supported(create):
-    with pytest.raises(ClientError) as info:
-        create("fn", Layers=["arn:aws:lambda:us-east-1:000000000000:layer:l:1"])
-    assert error_of(info)[0] == "InvalidParameterValueException"
-
-
 def test_options_are_kept(create, lambda_client):
     create(
         "opts",
