@@ -30,9 +30,10 @@ def client(service: str, port: int, *, read_timeout: float = 5):
     )
 
 
-def start_server(data_dir: Path, port: int) -> subprocess.Popen:
-    """Start `stratus serve` on `data_dir` and return once it printed `Ready.`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATUS_")}
+def start_server(data_dir: Path, port: int, environ: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start `stratus serve` on `data_dir` (with `environ` added to its environment) and return once
+    it printed `Ready.`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STRATUS_")} | (environ or {})
     process = subprocess.Popen(
         [
             sys.executable,

@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 # An environment is not handed new work when its role credentials expire within this margin.
 CREDENTIALS_MARGIN_SECONDS = 300.0
+# Lambda shuts idle environments down after a few minutes; so does Stratus (clock time), to give
+# their memory back. STRATUS_LAMBDA_IDLE_SECONDS changes it.
+DEFAULT_IDLE_SECONDS = 300.0
+IDLE_SWEEP_SECONDS = 30.0
 
 
 class LogWriter:
@@ -67,8 +71,20 @@ class WarmEnvironment:
     revision_id: str
     log_writer: LogWriter
     credentials_expire_at: float | None = None  # epoch seconds on Stratus's clock
+    account_id: str = ""
+    region: str = ""
+    reserved: bool = False  # its function has reserved concurrency (outside the unreserved pool)
+    idle_since: float = 0.0  # clock time of its last release
     leased: bool = False
     retired: bool = False  # its function changed while it was busy: shut down on release
+
+
+@dataclass(eq=False)
+class StartingEnvironment:
+    function_arn: str  # unqualified
+    account_id: str
+    region: str
+    reserved: bool
 
 
 @dataclass
@@ -78,14 +94,60 @@ class EnvironmentPool:
 
     _by_function: dict[str, list[WarmEnvironment]] = field(default_factory=dict)
     _closing: set[asyncio.Task] = field(default_factory=set)
+    # Environments being started (credentials, code, process): they count as running invocations
+    # from the moment the concurrency check passed, so simultaneous cold starts cannot all pass it.
+    _starting: list[StartingEnvironment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # The server has no provider shutdown hook yet: never leave runtime processes behind.
         atexit.register(_kill_at_exit, weakref.ref(self))
 
     def in_flight(self, function_arn: str) -> int:
-        """Invocations running in any version of the function (unqualified ARN)."""
-        return sum(1 for key in self._keys_of(function_arn) for warm in self._by_function[key] if warm.leased)
+        """Invocations running (or starting) in any version of the function (unqualified ARN)."""
+        running = sum(
+            1 for key in self._keys_of(function_arn) for warm in self._by_function[key] if warm.leased
+        )
+        return running + sum(1 for start in self._starting if start.function_arn == function_arn)
+
+    def begin_start(
+        self, function_arn: str, account_id: str, region: str, reserved: bool
+    ) -> StartingEnvironment:
+        start = StartingEnvironment(function_arn, account_id, region, reserved)
+        self._starting.append(start)
+        return start
+
+    def end_start(self, start: StartingEnvironment) -> None:
+        """The environment was added (add_leased) or failed to start."""
+        if start in self._starting:
+            self._starting.remove(start)
+
+    def in_flight_unreserved(self, account_id: str, region: str) -> int:
+        """Invocations running in functions without reserved concurrency, in one account and region."""
+        running = sum(
+            1
+            for members in self._by_function.values()
+            for warm in members
+            if warm.leased and not warm.reserved and warm.account_id == account_id and warm.region == region
+        )
+        return running + sum(
+            1
+            for start in self._starting
+            if not start.reserved and start.account_id == account_id and start.region == region
+        )
+
+    def reclaim_idle(self, now: float, idle_seconds: float) -> int:
+        """Shut down environments idle for `idle_seconds` or more; how many."""
+        closed = 0
+        for key in list(self._by_function):
+            kept = []
+            for warm in self._by_function[key]:
+                if not warm.leased and now - warm.idle_since >= idle_seconds:
+                    self._close(warm)
+                    closed += 1
+                else:
+                    kept.append(warm)
+            self._store(key, kept)
+        return closed
 
     def _keys_of(self, function_arn: str) -> list[str]:
         prefix = function_arn + ":"
@@ -113,8 +175,9 @@ class EnvironmentPool:
         warm.leased = True
         self._by_function.setdefault(warm.function_arn, []).append(warm)
 
-    def release(self, warm: WarmEnvironment) -> None:
+    def release(self, warm: WarmEnvironment, now: float = 0.0) -> None:
         warm.leased = False
+        warm.idle_since = now
         warm.log_writer.flush()
         if warm.environment.alive and not warm.retired:
             return

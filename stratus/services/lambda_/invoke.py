@@ -28,8 +28,9 @@ from stratus.protocol.serializers.rest import CONTENT_TYPE_KEY, EVENT_STREAM_CON
 from stratus.services.lambda_ import code_store
 from stratus.services.lambda_.checks import LAMBDA_PRINCIPAL, ROLE_NOT_ASSUMABLE
 from stratus.services.lambda_.common import InvalidParameterValue, LambdaError
+from stratus.services.lambda_.concurrency_limits import ConcurrencyLimits
 from stratus.services.lambda_.environments import EnvironmentPool, LogWriter, WarmEnvironment
-from stratus.services.lambda_.function_store import Function
+from stratus.services.lambda_.function_store import Function, account_usage
 from stratus.services.lambda_.functions import Resolved, resolve, version_of
 from stratus.services.lambda_.layer_access import layer_dirs
 from stratus.store import Database
@@ -42,6 +43,7 @@ SYNCHRONOUS_TYPES = ("RequestResponse", "DryRun")
 CLIENT_CONTEXT_MESSAGE = "Client context must be a valid Base64-encoded JSON object."
 THROTTLED_MESSAGE = "Rate Exceeded."
 THROTTLED_REASON = "ReservedFunctionConcurrentInvocationLimitExceeded"
+ACCOUNT_THROTTLED_REASON = "ConcurrentInvocationLimitExceeded"
 
 
 class RequestTooLarge(LambdaError):
@@ -69,6 +71,7 @@ class InvokeOperations:
     environments: EnvironmentPool  # provided by LambdaProvider
     resolver: RuntimeResolver  # provided by LambdaProvider
     routing_random: random.Random = random.Random()  # alias weights; tests may seed their own
+    concurrency_limits: ConcurrencyLimits  # provided by LambdaProvider
 
     def db(self) -> Database:  # provided by LambdaProvider
         raise NotImplementedError
@@ -174,15 +177,22 @@ class InvokeOperations:
     ) -> InvocationResult:
         """Run one invocation of `function` (a version) in a warm environment, under its
         concurrency limits; TooManyRequestsException when they are reached."""
-        if function.reserved_concurrency is not None and (
-            self.environments.in_flight(function.arn) >= function.reserved_concurrency
-        ):
-            raise TooManyRequests(THROTTLED_MESSAGE, Reason=THROTTLED_REASON)
+        if function.reserved_concurrency is not None:
+            if self.environments.in_flight(function.arn) >= function.reserved_concurrency:
+                raise TooManyRequests(THROTTLED_MESSAGE, Reason=THROTTLED_REASON)
+        else:
+            self._check_account_concurrency(function)
         warm = self.environments.lease_idle(
             function.qualified_arn, function.revision_id, ctx.runtime.clock.time()
         )
         if warm is None:
-            warm = await self._start_environment(ctx, function)
+            start = self.environments.begin_start(
+                function.arn, function.account_id, function.region, function.reserved_concurrency is not None
+            )
+            try:
+                warm = await self._start_environment(ctx, function)
+            finally:
+                self.environments.end_start(start)
         try:
             return await warm.environment.invoke(
                 payload,
@@ -192,7 +202,17 @@ class InvokeOperations:
                 client_context=client_context,
             )
         finally:
-            self.environments.release(warm)
+            self.environments.release(warm, ctx.runtime.clock.time())
+
+    def _check_account_concurrency(self, function: Function) -> None:
+        """Functions without reserved concurrency share what the others have not reserved."""
+        running = self.environments.in_flight_unreserved(function.account_id, function.region)
+        limits = self.concurrency_limits
+        if running < limits.min_unreserved:
+            return  # the unreserved pool is never smaller: no need to read the reservations
+        _, _, reserved = account_usage(self.db(), function.account_id, function.region)
+        if running >= limits.account - reserved:
+            raise TooManyRequests(THROTTLED_MESSAGE, Reason=ACCOUNT_THROTTLED_REASON)
 
     async def _start_environment(self, ctx: RequestContext, function: Function) -> WarmEnvironment:
         """A new environment for `function`, leased; its process starts with the invocation."""
@@ -220,6 +240,9 @@ class InvokeOperations:
             revision_id=function.revision_id,
             log_writer=writer,
             credentials_expire_at=expires_at,
+            account_id=function.account_id,
+            region=function.region,
+            reserved=function.reserved_concurrency is not None,
         )
         self.environments.add_leased(warm)
         return warm

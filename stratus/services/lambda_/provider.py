@@ -12,7 +12,8 @@ from stratus.services.lambda_.async_invoke import AsyncInvokeOperations
 from stratus.services.lambda_.code_signing import CodeSigningOperations
 from stratus.services.lambda_.common import LATEST, function_arn, parse_function_name
 from stratus.services.lambda_.concurrency import ConcurrencyOperations
-from stratus.services.lambda_.environments import EnvironmentPool
+from stratus.services.lambda_.concurrency_limits import ConcurrencyLimits, idle_seconds_from_environment
+from stratus.services.lambda_.environments import DEFAULT_IDLE_SECONDS, IDLE_SWEEP_SECONDS, EnvironmentPool
 from stratus.services.lambda_.event_invoke_configs import EventInvokeConfigOperations
 from stratus.services.lambda_.event_sources import EventSourceMappingOperations
 from stratus.services.lambda_.function_settings import FunctionSettingOperations
@@ -55,6 +56,9 @@ class LambdaProvider(
         super().__init__(runtime)
         self.environments = EnvironmentPool()
         self.resolver = RuntimeResolver()  # caches what it finds, once per provider
+        self.concurrency_limits = ConcurrencyLimits.from_environment()
+        self.idle_seconds = idle_seconds_from_environment(DEFAULT_IDLE_SECONDS)
+        runtime.scheduler.every("lambda.idle-environments", IDLE_SWEEP_SECONDS, self._reclaim_idle)
         self.register_async_invocations()
         self.start_event_sources()
 
@@ -84,6 +88,9 @@ class LambdaProvider(
         qualifier = req.get("Qualifier") or parse_function_name(req["FunctionName"]).qualifier
         self.environments.retire(ref_arn, qualifier)  # a version, or (None) all of them
         return answer
+
+    def _reclaim_idle(self) -> None:
+        self.environments.reclaim_idle(self.runtime.clock.time(), self.idle_seconds)
 
     def on_reset(self) -> None:
         self.environments.close_all()
