@@ -1,7 +1,9 @@
 """The ASGI application: HTTP framing in and out, nothing else.
 
-Internal endpoints (`/_stratus/*`, `/_localstack/*`, `/moto-api/reset`) go to gateway/internal.py;
-everything else is an AWS API request for gateway/dispatch.py.
+Lambda function URLs (Host `<url-id>.lambda-url.<region>...` or path `/_stratus/lambda-url/<url-id>/...`)
+go to services/lambda_/url_http.py; internal endpoints (`/_stratus/*`, `/_localstack/*`,
+`/moto-api/reset`) to gateway/internal.py; everything else is an AWS API request for
+gateway/dispatch.py.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ log = logging.getLogger("stratus.gateway")
 STREAM_CHUNK = 1024 * 1024
 # ... and SNS's signing certificates, served where AWS serves them (`/SimpleNotificationService-<id>.pem`)
 _INTERNAL_PREFIXES = ("/_stratus/", "/_localstack/", "/moto-api/", "/SimpleNotificationService-")
+_FUNCTION_URL_HOST = ".lambda-url."
+_FUNCTION_URL_PATH = "/_stratus/lambda-url/"
 
 
 class StratusApp:
@@ -87,17 +91,26 @@ class StratusApp:
             await _send_response(send, header_section_too_large(request), head=method == "HEAD")
             return
         try:
-            if path.startswith(_INTERNAL_PREFIXES):
+            response = None
+            # Lambda function URLs (by Host, or by their /_stratus/lambda-url/ path form): one cheap
+            # substring test on the Host keeps every other request on its usual way.
+            if _FUNCTION_URL_HOST in headers.get("host", "") or path.startswith(_FUNCTION_URL_PATH):
+                response = await _function_url(self.runtime, request, source_ip, scope["scheme"] == "https")
+            if response is None and path.startswith(_INTERNAL_PREFIXES):
                 response = await internal.handle(self.runtime, request)
-                if response is None:
-                    response = await handle_request(
-                        self.runtime, request, source_ip, scope["scheme"] == "https"
-                    )
-            else:
+            if response is None:
                 response = await handle_request(self.runtime, request, source_ip, scope["scheme"] == "https")
         finally:
             request.body.close()
         await _send_response(send, response, head=method == "HEAD")
+
+
+async def _function_url(
+    runtime: Runtime, request: HttpRequest, source_ip: str | None, secure: bool
+) -> HttpResponse | None:
+    from stratus.services.lambda_ import url_http  # imported on the first function URL request
+
+    return await url_http.handle(runtime, request, source_ip, secure)
 
 
 BODILESS_STATUSES = (204, 304)  # HTTP forbids a body; a client would read it as the next response
