@@ -7,7 +7,9 @@ import json
 import re
 from urllib.parse import unquote
 
+from stratus.auth.credentials import Principal
 from stratus.core.context import RequestContext
+from stratus.core.internal_client import InternalClient
 from stratus.lambda_runtime.runtimes import RuntimeResolver
 from stratus.protocol.errors import ServiceError
 from stratus.services.lambda_ import code_store
@@ -32,7 +34,12 @@ async def check_role(ctx: RequestContext, role_arn: str) -> None:
             )
         )
     role_name = match["path"].rsplit("/", 1)[-1]
-    iam = ctx.aws("iam", principal=LAMBDA_PRINCIPAL, account_id=match["account"])
+    # The caller must be allowed to pass the role to Lambda (checked when IAM is audited/enforced).
+    ctx.runtime.auth.check(ctx, "iam:PassRole", role_arn, context={"iam:PassedToService": LAMBDA_PRINCIPAL})
+    # Lambda reads the role on the account's behalf: the caller needs no iam:GetRole for it.
+    iam = InternalClient(
+        ctx.runtime, "iam", Principal.root(match["account"]), region=ctx.region, account_id=match["account"]
+    )
     try:
         role = (await iam.get_role(RoleName=role_name))["Role"]
     except ServiceError as error:

@@ -68,7 +68,7 @@ class LogWriter:
 class WarmEnvironment:
     environment: ExecutionEnvironment
     function_arn: str
-    revision_id: str
+    identity: str
     log_writer: LogWriter
     credentials_expire_at: float | None = None  # epoch seconds on Stratus's clock
     account_id: str = ""
@@ -153,20 +153,20 @@ class EnvironmentPool:
         prefix = function_arn + ":"
         return [key for key in self._by_function if key.startswith(prefix)]
 
-    def lease_idle(self, function_arn: str, revision_id: str, now: float) -> WarmEnvironment | None:
+    def lease_idle(self, function_arn: str, identity: str, now: float) -> WarmEnvironment | None:
         """An idle, live environment of this revision, leased; stale idle ones are shut down."""
         kept: list[WarmEnvironment] = []
         for warm in self._by_function.get(function_arn, ()):
             if not warm.environment.alive and not warm.leased:
                 continue  # it cleaned itself up when it died
-            stale = warm.revision_id != revision_id or _expiring(warm, now)
+            stale = warm.identity != identity or _expiring(warm, now)
             if stale and not warm.leased:
                 self._close(warm)
                 continue
             kept.append(warm)
         self._store(function_arn, kept)
         for warm in kept:
-            if not warm.leased and not warm.retired and warm.revision_id == revision_id:
+            if not warm.leased and not warm.retired and warm.identity == identity:
                 warm.leased = True
                 return warm
         return None

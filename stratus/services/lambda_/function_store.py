@@ -41,6 +41,12 @@ class Function:
     def is_latest(self) -> bool:
         return self.version == LATEST
 
+    @property
+    def runtime_identity(self) -> str:
+        """What a warm execution environment depends on: the code and configuration. Not the
+        RevisionId, which a resource-policy change renews too."""
+        return f"{self.code_blob_id}:{self.last_modified!r}"
+
 
 def _function(row) -> Function:
     return Function(

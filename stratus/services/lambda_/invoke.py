@@ -183,7 +183,7 @@ class InvokeOperations:
         else:
             self._check_account_concurrency(function)
         warm = self.environments.lease_idle(
-            function.qualified_arn, function.revision_id, ctx.runtime.clock.time()
+            function.qualified_arn, function.runtime_identity, ctx.runtime.clock.time()
         )
         if warm is None:
             start = self.environments.begin_start(
@@ -237,7 +237,7 @@ class InvokeOperations:
         warm = WarmEnvironment(
             environment=ExecutionEnvironment(spec, on_log=writer),
             function_arn=function.qualified_arn,
-            revision_id=function.revision_id,
+            identity=function.runtime_identity,
             log_writer=writer,
             credentials_expire_at=expires_at,
             account_id=function.account_id,
