@@ -18,11 +18,11 @@ import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from stratus.lambda_runtime import ExecutionEnvironment, LogEvent
-from stratus.services.logs.writer import append_events
+from stratus.lambda_runtime import ExecutionEnvironment
+from stratus.services.lambda_.log_writer import LogWriter
 
 if TYPE_CHECKING:
-    from stratus.runtime import Runtime
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -32,36 +32,6 @@ CREDENTIALS_MARGIN_SECONDS = 300.0
 # their memory back. STRATUS_LAMBDA_IDLE_SECONDS changes it.
 DEFAULT_IDLE_SECONDS = 300.0
 IDLE_SWEEP_SECONDS = 30.0
-
-
-class LogWriter:
-    """An environment's log sink: batches its lines and appends them to its CloudWatch Logs stream.
-
-    Lines arrive from pipe readers on the loop; one batch per loop turn keeps writes to a
-    transaction per burst instead of one per line."""
-
-    def __init__(self, runtime: Runtime, account_id: str, region: str, group: str, stream: str) -> None:
-        self._runtime = runtime
-        self._where = (account_id, region, group, stream)
-        self._pending: list[tuple[int, str]] = []
-        self.closed = False  # after a reset: the logs it would write belong to wiped state
-
-    def __call__(self, event: LogEvent) -> None:
-        if self.closed:
-            return
-        if not self._pending:
-            asyncio.get_running_loop().call_soon(self.flush)
-        self._pending.append((event.timestamp_ms, event.message))
-
-    def flush(self) -> None:
-        events, self._pending = self._pending, []
-        if self.closed or not events:
-            return
-        account_id, region, group, stream = self._where
-        try:
-            append_events(self._runtime, account_id, region, group, stream, events)
-        except Exception:  # losing log lines must not fail the invocation
-            log.exception("writing Lambda logs to %s failed", group)
 
 
 @dataclass(eq=False)
@@ -178,7 +148,6 @@ class EnvironmentPool:
     def release(self, warm: WarmEnvironment, now: float = 0.0) -> None:
         warm.leased = False
         warm.idle_since = now
-        warm.log_writer.flush()
         if warm.environment.alive and not warm.retired:
             return
         members = self._by_function.get(warm.function_arn, [])
@@ -225,7 +194,6 @@ class EnvironmentPool:
             self._by_function.pop(function_arn, None)
 
     def _close(self, warm: WarmEnvironment) -> None:
-        warm.log_writer.flush()
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # no loop (e.g. a reset outside the server): kill is all we can do

@@ -29,10 +29,11 @@ from stratus.services.lambda_ import code_store
 from stratus.services.lambda_.checks import LAMBDA_PRINCIPAL, ROLE_NOT_ASSUMABLE
 from stratus.services.lambda_.common import InvalidParameterValue, LambdaError
 from stratus.services.lambda_.concurrency_limits import ConcurrencyLimits
-from stratus.services.lambda_.environments import EnvironmentPool, LogWriter, WarmEnvironment
+from stratus.services.lambda_.environments import EnvironmentPool, WarmEnvironment
 from stratus.services.lambda_.function_store import Function, account_usage
 from stratus.services.lambda_.functions import Resolved, resolve, version_of
 from stratus.services.lambda_.layer_access import layer_dirs
+from stratus.services.lambda_.log_writer import LogWriter
 from stratus.store import Database
 
 LOG_TAIL_BYTES = 4096
@@ -203,6 +204,7 @@ class InvokeOperations:
             )
         finally:
             self.environments.release(warm, ctx.runtime.clock.time())
+            await warm.log_writer.drain()  # the invocation's lines are readable when it answers
 
     def _check_account_concurrency(self, function: Function) -> None:
         """Functions without reserved concurrency share what the others have not reserved."""

@@ -153,6 +153,15 @@ def test_logs_go_to_cloudwatch(function, lambda_client, aws_client):
     assert "[$LATEST]" in events[0]["logStreamName"]
 
 
+def test_log_times_follow_stratus_clock(function, lambda_client, aws_client, stratus_server):
+    function()
+    stratus_server.advance_clock(3 * 86400)  # PutLogEvents would refuse lines 3 days "old"
+    call(lambda_client)
+    events = aws_client("logs").filter_log_events(logGroupName="/aws/lambda/fn")["events"]
+    assert any("hello from fn" in event["message"] for event in events)
+    assert min(event["timestamp"] for event in events) > (time.time() + 2 * 86400) * 1000
+
+
 def test_logs_go_to_the_configured_log_group(function, lambda_client, aws_client):
     function(LoggingConfig={"LogFormat": "Text", "LogGroup": "/custom/group"})
     call(lambda_client)
