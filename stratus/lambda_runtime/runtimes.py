@@ -6,12 +6,19 @@
   `STRATUS_LAMBDA_PYTHON3_12` (for python3.12; an explicit choice, no fallback), else
   `python3.12` on PATH, else the interpreter Stratus runs on when its version matches.
   See python_image.py for what a function can import.
+* nodejs18.x, nodejs20.x, nodejs22.x, nodejs24.x: Stratus's own runtime interface client
+  (nodejs/index.mjs, see node_image.py) run by a Node.js of the runtime's major version:
+  the executable named by `STRATUS_LAMBDA_NODEJS20_X` (for nodejs20.x; an explicit choice,
+  no fallback), else `node` on PATH when its major version matches. With
+  `STRATUS_LAMBDA_NODEJS_ALLOW_NEWER=1` a newer Node.js is accepted too (the function still
+  gets its runtime's programming model, environment and NODE_PATH, but the language is the
+  newer one's); an older one never is. The AWS SDK for JavaScript is not provided.
 * provided.al2 / provided.al2023 (and the retired `provided`): the zip's own `bootstrap`
   executable, unmodified, else a layer's `bootstrap` (Lambda's /var/task then /opt order).
-* nodejs*: not available yet. Other runtimes (java, dotnet, ruby): not supported.
+* Other runtimes (java, dotnet, ruby): not supported.
 
-Resolving a Python runtime runs the interpreter (and, once, builds its environment), so
-`resolve`/`launch_spec` block for tens of milliseconds the first time; call them off the
+Resolving a Python or Node.js runtime runs the interpreter (and, for Python, once builds its
+environment), so `resolve`/`launch_spec` block for tens of milliseconds the first time; call them off the
 event loop (`aresolve`, `alaunch_spec`). Results are cached per resolver.
 """
 
@@ -28,10 +35,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from stratus.lambda_runtime import python_image
+from stratus.lambda_runtime import node_image, python_image
 from stratus.lambda_runtime.function_env import FunctionConfig, aws_environment, new_log_stream_name
 
 _PYTHON = re.compile(r"^python3\.(\d+)$")
+_NODEJS = re.compile(r"^nodejs(\d+)\.x$")
+_ALLOW_NEWER_NODE = "STRATUS_LAMBDA_NODEJS_ALLOW_NEWER"
 _MIN_PYTHON_MINOR = 9
 _MAX_PYTHON_MINOR = 14
 PROVIDED_RUNTIMES = frozenset({"provided", "provided.al2", "provided.al2023"})
@@ -61,6 +70,7 @@ class LaunchSpec:
 class ResolvedRuntime:
     runtime: str
     python: python_image.PythonImage | None = None
+    node: node_image.NodeInstall | None = None
 
 
 class RuntimeResolver:
@@ -68,6 +78,7 @@ class RuntimeResolver:
         self._support_dir = support_dir or Path(tempfile.gettempdir()) / f"stratus-lambda-{os.getuid()}"
         self._environ = dict(os.environ if environ is None else environ)
         self._cache: dict[str, ResolvedRuntime | RuntimeUnavailable] = {}
+        self._node_probes: dict[str, node_image.NodeInstall | str] = {}
         self._lock = threading.Lock()
 
     def resolve(self, runtime: str) -> ResolvedRuntime:
@@ -99,6 +110,8 @@ class RuntimeResolver:
         stream = config.log_stream_name or new_log_stream_name(config.version)
         if resolved.python is not None:
             return _python_launch(config, resolved.python, stream, self._environ)
+        if resolved.node is not None:
+            return _node_launch(config, resolved.node, stream, self._environ)
         return _provided_launch(config, stream, self._environ)
 
     async def alaunch_spec(self, config: FunctionConfig) -> LaunchSpec:
@@ -107,8 +120,9 @@ class RuntimeResolver:
     def _resolve(self, runtime: str) -> ResolvedRuntime:
         if runtime in PROVIDED_RUNTIMES:
             return ResolvedRuntime(runtime)
-        if runtime.startswith("nodejs"):
-            raise RuntimeUnavailable(f"The {runtime} runtime is not available in Stratus yet.")
+        node_match = _NODEJS.match(runtime)
+        if node_match is not None and int(node_match.group(1)) in node_image.NODE_MAJORS:
+            return ResolvedRuntime(runtime, node=self._find_node(int(node_match.group(1))))
         match = _PYTHON.match(runtime)
         if match is None:
             raise RuntimeUnavailable(f"The {runtime} runtime is not supported by Stratus.")
@@ -157,6 +171,42 @@ class RuntimeResolver:
         except python_image.PythonUnavailable as exc:
             return str(exc)
 
+    def _find_node(self, major: int) -> node_image.NodeInstall:
+        runtime = f"nodejs{major}.x"
+        variable = f"STRATUS_LAMBDA_NODEJS{major}_X"
+        allow_newer = self._environ.get(_ALLOW_NEWER_NODE, "").lower() in ("1", "true", "yes")
+        explicit = self._environ.get(variable)
+        if explicit:
+            outcome = self._try_node(explicit, major, allow_newer)
+            if isinstance(outcome, str):
+                raise RuntimeUnavailable(f"{runtime}: {variable}={explicit} is not usable: {outcome}")
+            return outcome
+        on_path = shutil.which("node", path=self._environ.get("PATH", ""))
+        if on_path:
+            outcome = self._try_node(on_path, major, allow_newer)
+            if not isinstance(outcome, str):
+                return outcome
+            reason = outcome
+        else:
+            reason = "no node on PATH"
+        raise RuntimeUnavailable(
+            f"No usable Node.js {major} for the {runtime} runtime ({reason}). "
+            f"Put Node.js {major} on PATH as node, or set {variable} to a Node.js {major} executable."
+        )
+
+    def _try_node(self, executable: str, major: int, allow_newer: bool) -> node_image.NodeInstall | str:
+        found = self._node_probes.get(executable)
+        if found is None:
+            found = self._node_probes[executable] = node_image.probe(executable, self._environ)
+        if isinstance(found, str):
+            return found
+        if found.major == major or (allow_newer and found.major > major):
+            return found
+        reason = f"{executable} is Node.js {found.version}, not {major}"
+        if found.major > major:
+            reason += f"; set {_ALLOW_NEWER_NODE}=1 to run nodejs{major}.x functions on a newer Node.js"
+        return reason
+
 
 def _python_launch(
     config: FunctionConfig, image: python_image.PythonImage, stream: str, host: Mapping[str, str]
@@ -179,6 +229,31 @@ def _python_launch(
     env["PYTHONNOUSERSITE"] = "1"  # ~/.local is the host user's, not the function's
     return LaunchSpec(
         argv=(image.interpreter, "-m", "awslambdaric", config.handler),
+        cwd=config.code_dir,
+        env=env,
+        memory_size_mb=config.memory_size_mb,
+        version=config.version,
+        log_group_name=config.effective_log_group,
+        log_stream_name=stream,
+        telemetry_log_fd=True,
+    )
+
+
+def _node_launch(
+    config: FunctionConfig, node: node_image.NodeInstall, stream: str, host: Mapping[str, str]
+) -> LaunchSpec:
+    major = int(_NODEJS.match(config.runtime).group(1))
+    env = aws_environment(
+        config,
+        log_stream_name=stream,
+        runtime_dir=str(node_image.RUNTIME_DIR),
+        execution_env=f"AWS_Lambda_nodejs{major}.x",
+        host_environ=host,
+    )
+    if "NODE_PATH" not in config.variables:  # Lambda's bootstrap keeps a function's own
+        env["NODE_PATH"] = node_image.node_path(major, config.code_dir, config.layer_dirs)
+    return LaunchSpec(
+        argv=node_image.node_argv(node, major, config.memory_size_mb, env.get("NODE_OPTIONS", "")),
         cwd=config.code_dir,
         env=env,
         memory_size_mb=config.memory_size_mb,

@@ -67,8 +67,8 @@ def config(code: Path, runtime: str = "python3.12", **overrides) -> FunctionConf
 @pytest.mark.parametrize(
     ("runtime", "reason"),
     [
-        ("nodejs20.x", "The nodejs20.x runtime is not available in Stratus yet."),
-        ("nodejs24.x", "The nodejs24.x runtime is not available in Stratus yet."),
+        ("nodejs16.x", "The nodejs16.x runtime is not supported by Stratus."),
+        ("nodejs26.x", "The nodejs26.x runtime is not supported by Stratus."),
         ("java21", "The java21 runtime is not supported by Stratus."),
         ("python3.8", "The python3.8 runtime is not supported by Stratus."),
         ("ruby3.3", "The ruby3.3 runtime is not supported by Stratus."),

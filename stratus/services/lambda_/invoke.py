@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 import random
+import secrets
 
 from stratus.core.context import RequestContext
 from stratus.lambda_runtime import (
@@ -201,6 +202,7 @@ class InvokeOperations:
                 timeout=float(function.config["Timeout"]),
                 function_arn=invoked_arn,
                 client_context=client_context,
+                trace_id=_trace_header(ctx),
             )
         finally:
             self.environments.release(warm, ctx.runtime.clock.time())
@@ -269,6 +271,16 @@ def resolved_arn(resolved: Resolved) -> str:
     if resolved.qualifier is None:
         return resolved.latest.arn
     return f"{resolved.latest.arn}:{resolved.qualifier}"
+
+
+def _trace_header(ctx: RequestContext) -> str:
+    """The X-Ray trace header the runtime hands the function (_X_AMZN_TRACE_ID): the caller's
+    X-Amzn-Trace-Id if it sent one, else a new root (not sampled: Stratus records no traces yet)."""
+    given = ctx.request.headers.get("x-amzn-trace-id") if ctx.request is not None else None
+    if given and "Root=" in given:
+        return given
+    epoch = int(ctx.runtime.clock.time())
+    return f"Root=1-{epoch:08x}-{secrets.token_hex(12)};Parent={secrets.token_hex(8)};Sampled=0"
 
 
 def _log_tail(result: InvocationResult) -> str:

@@ -32,7 +32,8 @@ def handler(event, context):
         time.sleep(0.5)
     if action == "env":
         names = ["AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-                 "AWS_REGION", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "GREETING"]
+                 "AWS_REGION", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "GREETING",
+                 "_X_AMZN_TRACE_ID"]
         return {name: os.environ.get(name) for name in names} | {"request_id": context.aws_request_id}
     if action == "context":
         return context.client_context.custom
@@ -102,6 +103,7 @@ def test_function_sees_lambdas_environment(function, lambda_client, stratus_endp
     assert body["AWS_ENDPOINT_URL"] == stratus_endpoint
     assert body["AWS_SESSION_TOKEN"]  # the role's temporary credentials
     assert body["GREETING"] == "hi"
+    assert body["_X_AMZN_TRACE_ID"].startswith("Root=1-")
     # The function's request id is the Invoke request's.
     assert body["request_id"] == answer["ResponseMetadata"]["RequestId"]
 
