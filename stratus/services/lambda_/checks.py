@@ -12,7 +12,7 @@ from stratus.core.context import RequestContext
 from stratus.core.internal_client import InternalClient
 from stratus.lambda_runtime.runtimes import RuntimeResolver
 from stratus.protocol.errors import ServiceError
-from stratus.services.lambda_ import code_store
+from stratus.services.lambda_ import code_store, hot_reload
 from stratus.services.lambda_.common import InvalidParameterValue, ValidationError, validation_message
 from stratus.services.lambda_.function_config import deprecated_runtime_message
 
@@ -103,8 +103,9 @@ async def check_runtime(ctx: RequestContext, runtime: str | None, handler: str |
 
 async def code_from(
     ctx: RequestContext, source: dict, operation: str
-) -> tuple[bytes, code_store.CheckedCode]:
-    """The zip a Code structure (or UpdateFunctionCode's members) names, checked."""
+) -> tuple[bytes | hot_reload.HotReloadSource, code_store.CheckedCode]:
+    """The zip a Code structure (or UpdateFunctionCode's members) names, checked; for hot reload,
+    the local directory instead of a zip."""
     zip_file, bucket, key = source.get("ZipFile"), source.get("S3Bucket"), source.get("S3Key")
     if source.get("ImageUri"):
         raise InvalidParameterValue(
@@ -115,6 +116,9 @@ async def code_from(
         raise InvalidParameterValue(
             "Please do not provide other FunctionCode parameters when providing a ZipFile."
         )
+    hot = hot_reload.source_of(bucket, key)
+    if hot is not None:
+        return hot, hot_reload.checked(hot)
     if zip_file is not None:
         body = bytes(zip_file)
         if len(body) > code_store.MAX_ZIPPED_BYTES:

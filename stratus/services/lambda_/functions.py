@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass, replace
 
 from stratus.core.context import RequestContext
-from stratus.services.lambda_ import checks, code_signing, code_store, function_config
+from stratus.services.lambda_ import checks, code_signing, code_store, function_config, hot_reload
 from stratus.services.lambda_.alias_store import Alias, aliases_of_version, find_alias
 from stratus.services.lambda_.code_urls import code_location
 from stratus.services.lambda_.common import (
@@ -119,6 +119,14 @@ def find_latest(ctx: RequestContext, db: Database, function_name: str) -> Functi
     return resolved.latest
 
 
+def _code_of(ctx: RequestContext, db: Database, function: Function) -> dict:
+    """GetFunction's Code: a signed download URL, or the directory a hot-reload function runs from."""
+    directory = hot_reload.directory_of(function.code_blob_id)
+    if directory is not None:
+        return {"RepositoryType": "S3", "Location": f"file://{directory}"}
+    return {"RepositoryType": "S3", "Location": code_location(ctx, db, function.code_blob_id)}
+
+
 def check_revision(function: Function, revision_id: str | None) -> None:
     if revision_id is not None and revision_id != function.revision_id:
         raise PreconditionFailed(REVISION_MISMATCH)
@@ -131,7 +139,9 @@ class FunctionOperations:
     def blobs(self):  # provided by LambdaProvider
         raise NotImplementedError
 
-    async def _store_code(self, ctx: RequestContext, body: bytes) -> str:
+    async def _store_code(self, ctx: RequestContext, body: bytes | hot_reload.HotReloadSource) -> str:
+        if isinstance(body, hot_reload.HotReloadSource):
+            return hot_reload.code_id(body)  # runs from its directory: nothing to store
         store = self.blobs()
         if len(body) > OFFLOAD_WRITES_ABOVE:
             return await ctx.offload(code_store.store_zip, store, body)
@@ -140,7 +150,7 @@ class FunctionOperations:
     def _discard_code(self, blob_id: str) -> None:
         """After the commit that stopped referencing it (blobs.py's ordering rule); code that a
         published version (or `$LATEST`) still runs stays."""
-        if blob_in_use(self.db(), blob_id):
+        if hot_reload.directory_of(blob_id) is not None or blob_in_use(self.db(), blob_id):
             return
         self.blobs().delete(blob_id)
         code_store.remove_extracted(self.runtime.state.data_dir, blob_id)  # type: ignore[attr-defined]
@@ -221,7 +231,7 @@ class FunctionOperations:
         function = find_or_fail(ctx, db, req["FunctionName"], req.get("Qualifier"))
         answer: dict = {
             "Configuration": function_config.configuration(function),
-            "Code": {"RepositoryType": "S3", "Location": code_location(ctx, db, function.code_blob_id)},
+            "Code": _code_of(ctx, db, function),
         }
         tags = tags_of(db, function.function_id)
         if tags:

@@ -26,7 +26,7 @@ from stratus.lambda_runtime import (
 from stratus.protocol.errors import ServiceError
 from stratus.protocol.event_stream import encode_event
 from stratus.protocol.serializers.rest import CONTENT_TYPE_KEY, EVENT_STREAM_CONTENT_TYPE
-from stratus.services.lambda_ import code_store
+from stratus.services.lambda_ import code_store, hot_reload
 from stratus.services.lambda_.checks import LAMBDA_PRINCIPAL, ROLE_NOT_ASSUMABLE
 from stratus.services.lambda_.common import InvalidParameterValue, LambdaError
 from stratus.services.lambda_.concurrency_limits import ConcurrencyLimits
@@ -74,6 +74,7 @@ class InvokeOperations:
     resolver: RuntimeResolver  # provided by LambdaProvider
     routing_random: random.Random = random.Random()  # alias weights; tests may seed their own
     concurrency_limits: ConcurrencyLimits  # provided by LambdaProvider
+    fingerprints: hot_reload.Fingerprints  # provided by LambdaProvider
 
     def db(self) -> Database:  # provided by LambdaProvider
         raise NotImplementedError
@@ -184,15 +185,14 @@ class InvokeOperations:
                 raise TooManyRequests(THROTTLED_MESSAGE, Reason=THROTTLED_REASON)
         else:
             self._check_account_concurrency(function)
-        warm = self.environments.lease_idle(
-            function.qualified_arn, function.runtime_identity, ctx.runtime.clock.time()
-        )
+        identity = await self._identity(ctx, function)
+        warm = self.environments.lease_idle(function.qualified_arn, identity, ctx.runtime.clock.time())
         if warm is None:
             start = self.environments.begin_start(
                 function.arn, function.account_id, function.region, function.reserved_concurrency is not None
             )
             try:
-                warm = await self._start_environment(ctx, function)
+                warm = await self._start_environment(ctx, function, identity)
             finally:
                 self.environments.end_start(start)
         try:
@@ -218,10 +218,25 @@ class InvokeOperations:
         if running >= limits.account - reserved:
             raise TooManyRequests(THROTTLED_MESSAGE, Reason=ACCOUNT_THROTTLED_REASON)
 
-    async def _start_environment(self, ctx: RequestContext, function: Function) -> WarmEnvironment:
+    async def _identity(self, ctx: RequestContext, function: Function) -> str:
+        """What a warm environment must match: code and configuration, and for hot reload the
+        current content of the directory (an edit retires the environments)."""
+        directory = hot_reload.directory_of(function.code_blob_id)
+        if directory is None:
+            return function.runtime_identity
+        current = self.fingerprints.cached(directory)
+        if current is None:
+            current = self.fingerprints.remember(
+                directory, await ctx.offload(hot_reload.fingerprint, directory)
+            )
+        return f"{function.runtime_identity}:{current}"
+
+    async def _start_environment(
+        self, ctx: RequestContext, function: Function, identity: str
+    ) -> WarmEnvironment:
         """A new environment for `function`, leased; its process starts with the invocation."""
         credentials, expires_at = await _role_credentials(ctx, function)
-        code_dir = await ctx.offload(
+        code_dir = hot_reload.directory_of(function.code_blob_id) or await ctx.offload(
             code_store.extracted_code, self.blobs(), ctx.runtime.state.data_dir, function.code_blob_id
         )
         layer_arns = [layer["Arn"] for layer in function.config.get("Layers") or ()]
@@ -241,7 +256,7 @@ class InvokeOperations:
         warm = WarmEnvironment(
             environment=ExecutionEnvironment(spec, on_log=writer),
             function_arn=function.qualified_arn,
-            identity=function.runtime_identity,
+            identity=identity,
             log_writer=writer,
             credentials_expire_at=expires_at,
             account_id=function.account_id,

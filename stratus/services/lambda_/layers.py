@@ -16,7 +16,7 @@ import uuid
 from stratus.core.context import RequestContext
 from stratus.core.ids import partition_for_region
 from stratus.protocol.loader import service_model
-from stratus.services.lambda_ import checks, code_store, layer_store
+from stratus.services.lambda_ import checks, code_store, hot_reload, layer_store
 from stratus.services.lambda_.code_urls import code_location
 from stratus.services.lambda_.common import (
     InvalidParameterValue,
@@ -141,6 +141,11 @@ class LayerOperations:
             )
         source = _content_source(req["Content"])
         body, checked = await checks.code_from(ctx, source, "PublishLayerVersion")
+        if isinstance(body, hot_reload.HotReloadSource):
+            # Stratus's wording: only function code runs from a local directory.
+            raise InvalidParameterValue(
+                "Hot reload (S3Bucket hot-reload) is supported for function code, not layers."
+            )
         store = self.blobs()
         if len(body) > OFFLOAD_WRITES_ABOVE:
             blob_id = await ctx.offload(code_store.store_zip, store, body)

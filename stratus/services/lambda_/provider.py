@@ -19,6 +19,7 @@ from stratus.services.lambda_.event_sources import EventSourceMappingOperations
 from stratus.services.lambda_.function_settings import FunctionSettingOperations
 from stratus.services.lambda_.function_urls import FunctionUrlOperations
 from stratus.services.lambda_.functions import FunctionOperations
+from stratus.services.lambda_.hot_reload import Fingerprints
 from stratus.services.lambda_.invoke import InvokeOperations
 from stratus.services.lambda_.layers import LayerOperations
 from stratus.services.lambda_.permissions import PermissionOperations
@@ -57,6 +58,7 @@ class LambdaProvider(
         self.environments = EnvironmentPool()
         self.resolver = RuntimeResolver()  # caches what it finds, once per provider
         self.concurrency_limits = ConcurrencyLimits.from_environment()
+        self.fingerprints = Fingerprints()
         self.idle_seconds = idle_seconds_from_environment(DEFAULT_IDLE_SECONDS)
         runtime.scheduler.every("lambda.idle-environments", IDLE_SWEEP_SECONDS, self._reclaim_idle)
         self.register_async_invocations()
