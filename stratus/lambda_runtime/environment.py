@@ -147,6 +147,25 @@ class ExecutionEnvironment:
                 if self._exit is not None and self._exit.done():
                     self._on_exit(self._exit)  # it exited right after answering
 
+    async def initialise_ahead(self, timeout: float) -> bool:
+        """Start the runtime and run its init now, before any invocation (provisioned concurrency).
+        True when it is ready; a failed init leaves the environment dead."""
+        if self._state is not _State.NEW:
+            return self._state is not _State.DEAD
+        self._state = _State.BUSY
+        try:
+            failure = await self._initialise("", timeout)
+        except BaseException:
+            self._state = _State.DEAD
+            self._cleanup_task = asyncio.ensure_future(self._die())
+            raise
+        if failure is not None:
+            self._state = _State.DEAD
+            self._cleanup_task = asyncio.ensure_future(self._die())
+            return False
+        self._state = _State.IDLE
+        return True
+
     async def shutdown(self) -> None:
         """Kill the runtime process (and its process group) and stop the server."""
         self._state = _State.DEAD

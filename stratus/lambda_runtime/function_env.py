@@ -77,6 +77,7 @@ class FunctionConfig:
     variables: Mapping[str, str] = field(default_factory=dict)
     log_format: str = "Text"  # LoggingConfig.LogFormat
     application_log_level: str | None = None  # LoggingConfig.ApplicationLogLevel (JSON only)
+    initialization_type: str = "on-demand"  # or "provisioned-concurrency"
 
     @property
     def effective_log_group(self) -> str:
@@ -120,7 +121,7 @@ def aws_environment(
         "AWS_LAMBDA_FUNCTION_NAME": config.function_name,
         "AWS_LAMBDA_FUNCTION_VERSION": config.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config.memory_size_mb),
-        "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+        "AWS_LAMBDA_INITIALIZATION_TYPE": config.initialization_type,
         "AWS_LAMBDA_LOG_GROUP_NAME": config.effective_log_group,
         "AWS_LAMBDA_LOG_STREAM_NAME": log_stream_name,
         "LAMBDA_TASK_ROOT": task_root,

@@ -16,20 +16,17 @@ import base64
 import json
 import logging
 
-from stratus.auth.credentials import Principal
-from stratus.core import ids
 from stratus.core.context import RequestContext
 from stratus.core.outbox import enqueue
 from stratus.protocol.errors import ServiceError
 from stratus.services.lambda_.destinations import (
-    LAMBDA_PRINCIPAL,
     invocation_record,
     send_dead_letter,
     send_record,
 )
 from stratus.services.lambda_.event_invoke_configs import AsyncSettings, async_settings, config_qualifier
 from stratus.services.lambda_.functions import Resolved, resolve
-from stratus.services.lambda_.invoke import TooManyRequests, routed_version
+from stratus.services.lambda_.invoke import TooManyRequests, routed_version, service_context
 from stratus.store import Database
 
 log = logging.getLogger(__name__)
@@ -70,17 +67,7 @@ class AsyncInvokeOperations:
 
     async def _run_event(self, event: dict) -> None:
         runtime = self.runtime
-        ctx = RequestContext(
-            runtime=runtime,
-            service="lambda",
-            operation="Invoke",
-            account_id=event["account_id"],
-            region=event["region"],
-            principal=Principal.service(event["account_id"], LAMBDA_PRINCIPAL),
-            request_id=event["request_id"] or ids.request_id(),
-            time=runtime.clock.now(),
-            protocol="internal",
-        )
+        ctx = service_context(runtime, event["account_id"], event["region"], "Invoke", event["request_id"])
         db = self.db()
         try:
             resolved = resolve(ctx, db, event["function_arn"], event["qualifier"])

@@ -45,6 +45,7 @@ class WarmEnvironment:
     region: str = ""
     reserved: bool = False  # its function has reserved concurrency (outside the unreserved pool)
     idle_since: float = 0.0  # clock time of its last release
+    provisioned: bool = False  # kept for provisioned concurrency: never reclaimed as idle
     leased: bool = False
     retired: bool = False  # its function changed while it was busy: shut down on release
 
@@ -111,13 +112,24 @@ class EnvironmentPool:
         for key in list(self._by_function):
             kept = []
             for warm in self._by_function[key]:
-                if not warm.leased and now - warm.idle_since >= idle_seconds:
+                if not warm.leased and not warm.provisioned and now - warm.idle_since >= idle_seconds:
                     self._close(warm)
                     closed += 1
                 else:
                     kept.append(warm)
             self._store(key, kept)
         return closed
+
+    def set_provisioned(self, qualified_arn: str, count: int) -> int:
+        """Keep at most `count` of this version's environments as provisioned (the others become
+        ordinary, reclaimable ones); how many live provisioned ones remain."""
+        kept = 0
+        for warm in self._by_function.get(qualified_arn, ()):
+            if warm.provisioned and warm.environment.alive and not warm.retired and kept < count:
+                kept += 1
+            else:
+                warm.provisioned = False
+        return kept
 
     def _keys_of(self, function_arn: str) -> list[str]:
         prefix = function_arn + ":"

@@ -12,7 +12,10 @@ import binascii
 import json
 import random
 import secrets
+from typing import TYPE_CHECKING
 
+from stratus.auth.credentials import Principal
+from stratus.core import ids
 from stratus.core.context import RequestContext
 from stratus.lambda_runtime import (
     MAX_SYNC_REQUEST_BYTES,
@@ -36,6 +39,9 @@ from stratus.services.lambda_.functions import Resolved, resolve, version_of
 from stratus.services.lambda_.layer_access import layer_dirs
 from stratus.services.lambda_.log_writer import LogWriter
 from stratus.store import Database
+
+if TYPE_CHECKING:
+    from stratus.runtime import Runtime
 
 LOG_TAIL_BYTES = 4096
 STREAM_CHUNK_BYTES = 64 * 1024
@@ -232,9 +238,10 @@ class InvokeOperations:
         return f"{function.runtime_identity}:{current}"
 
     async def _start_environment(
-        self, ctx: RequestContext, function: Function, identity: str
+        self, ctx: RequestContext, function: Function, identity: str, *, provisioned: bool = False
     ) -> WarmEnvironment:
-        """A new environment for `function`, leased; its process starts with the invocation."""
+        """A new environment for `function`, leased; its process starts with the invocation (or,
+        `provisioned`, with `initialise_ahead`)."""
         credentials, expires_at = await _role_credentials(ctx, function)
         code_dir = hot_reload.directory_of(function.code_blob_id) or await ctx.offload(
             code_store.extracted_code, self.blobs(), ctx.runtime.state.data_dir, function.code_blob_id
@@ -245,7 +252,7 @@ class InvokeOperations:
             dirs = await ctx.offload(
                 layer_dirs, self.db(), self.blobs(), ctx.runtime.state.data_dir, layer_arns
             )
-        config = _function_config(ctx, function, str(code_dir), credentials, dirs)
+        config = _function_config(ctx, function, str(code_dir), credentials, dirs, provisioned)
         try:
             spec = await self.resolver.alaunch_spec(config)
         except RuntimeUnavailable as exc:
@@ -262,9 +269,26 @@ class InvokeOperations:
             account_id=function.account_id,
             region=function.region,
             reserved=function.reserved_concurrency is not None,
+            provisioned=provisioned,
         )
         self.environments.add_leased(warm)
         return warm
+
+    async def provision(self, ctx: RequestContext, function: Function, count: int) -> int:
+        """Keep `count` initialised environments of `function` (a version) that idle reclaim leaves
+        alone, starting the missing ones now; how many are ready."""
+        ready = self.environments.set_provisioned(function.qualified_arn, count)
+        identity = await self._identity(ctx, function)
+        while ready < count:
+            warm = await self._start_environment(ctx, function, identity, provisioned=True)
+            try:
+                started = await warm.environment.initialise_ahead(float(function.config["Timeout"]))
+            finally:
+                self.environments.release(warm, ctx.runtime.clock.time())
+            if not started:
+                break  # its init failed (logged): invocations will report it
+            ready += 1
+        return ready
 
 
 def routed_version(db: Database, resolved: Resolved, rng: random.Random) -> Function:
@@ -286,6 +310,23 @@ def resolved_arn(resolved: Resolved) -> str:
     if resolved.qualifier is None:
         return resolved.latest.arn
     return f"{resolved.latest.arn}:{resolved.qualifier}"
+
+
+def service_context(
+    runtime: Runtime, account_id: str, region: str, operation: str, request_id: str
+) -> RequestContext:
+    """The context of work Lambda does on its own (asynchronous events, provisioned environments)."""
+    return RequestContext(
+        runtime=runtime,
+        service="lambda",
+        operation=operation,
+        account_id=account_id,
+        region=region,
+        principal=Principal.service(account_id, LAMBDA_PRINCIPAL),
+        request_id=request_id or ids.request_id(),
+        time=runtime.clock.now(),
+        protocol="internal",
+    )
 
 
 def _trace_header(ctx: RequestContext) -> str:
@@ -350,6 +391,7 @@ def _function_config(
     code_dir: str,
     credentials: Credentials,
     layer_dirs: tuple[str, ...],
+    provisioned: bool = False,
 ) -> FunctionConfig:
     config = function.config
     logging_config = config.get("LoggingConfig") or {}
@@ -368,4 +410,5 @@ def _function_config(
         variables=dict((config.get("Environment") or {}).get("Variables") or {}),
         log_format=logging_config.get("LogFormat") or "Text",
         application_log_level=logging_config.get("ApplicationLogLevel"),
+        initialization_type="provisioned-concurrency" if provisioned else "on-demand",
     )

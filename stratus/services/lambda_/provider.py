@@ -3,6 +3,8 @@ operation group, plus the pool of warm execution environments its invocations ru
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import TYPE_CHECKING
 
 from stratus.core.context import RequestContext
@@ -18,9 +20,9 @@ from stratus.services.lambda_.event_invoke_configs import EventInvokeConfigOpera
 from stratus.services.lambda_.event_sources import EventSourceMappingOperations
 from stratus.services.lambda_.function_settings import FunctionSettingOperations
 from stratus.services.lambda_.function_urls import FunctionUrlOperations
-from stratus.services.lambda_.functions import FunctionOperations
+from stratus.services.lambda_.functions import FunctionOperations, find_or_fail
 from stratus.services.lambda_.hot_reload import Fingerprints
-from stratus.services.lambda_.invoke import InvokeOperations
+from stratus.services.lambda_.invoke import InvokeOperations, service_context
 from stratus.services.lambda_.layers import LayerOperations
 from stratus.services.lambda_.permissions import PermissionOperations
 from stratus.services.lambda_.provisioned import ProvisionedConcurrencyOperations
@@ -32,6 +34,8 @@ from stratus.store.blobs import BlobStore
 
 if TYPE_CHECKING:
     from stratus.runtime import Runtime
+
+log = logging.getLogger(__name__)
 
 
 class LambdaProvider(
@@ -59,6 +63,7 @@ class LambdaProvider(
         self.resolver = RuntimeResolver()  # caches what it finds, once per provider
         self.concurrency_limits = ConcurrencyLimits.from_environment()
         self.fingerprints = Fingerprints()
+        self._provisioning: set[asyncio.Task] = set()
         self.idle_seconds = idle_seconds_from_environment(DEFAULT_IDLE_SECONDS)
         runtime.scheduler.every("lambda.idle-environments", IDLE_SWEEP_SECONDS, self._reclaim_idle)
         self.register_async_invocations()
@@ -91,14 +96,50 @@ class LambdaProvider(
         self.environments.retire(ref_arn, qualifier)  # a version, or (None) all of them
         return answer
 
+    # Provisioned concurrency: the configured number of environments is started and initialised
+    # ahead of invocations (in the background: Put answers at once, as AWS's IN_PROGRESS does).
+
+    def put_provisioned_concurrency_config(self, ctx: RequestContext, req: dict) -> dict:
+        answer = super().put_provisioned_concurrency_config(ctx, req)
+        arn = _arn_of(ctx, req["FunctionName"])
+        self._provision_later(
+            ctx.account_id, ctx.region, arn, req["Qualifier"], req["ProvisionedConcurrentExecutions"]
+        )
+        return answer
+
+    def delete_provisioned_concurrency_config(self, ctx: RequestContext, req: dict) -> dict:
+        function = find_or_fail(ctx, self.db(), req["FunctionName"], req["Qualifier"])
+        answer = super().delete_provisioned_concurrency_config(ctx, req)
+        self.environments.set_provisioned(function.qualified_arn, 0)
+        return answer
+
+    def _provision_later(self, account_id: str, region: str, arn: str, qualifier: str, count: int) -> None:
+        async def provision() -> None:
+            ctx = service_context(self.runtime, account_id, region, "PutProvisionedConcurrencyConfig", "")
+            try:
+                function = find_or_fail(ctx, self.db(), arn, qualifier)
+                await self.provision(ctx, function, count)
+            except Exception:
+                log.exception("starting provisioned environments of %s:%s failed", arn, qualifier)
+
+        task = asyncio.get_running_loop().create_task(provision())
+        self._provisioning.add(task)
+        task.add_done_callback(self._provisioning.discard)
+
     def _reclaim_idle(self) -> None:
         self.environments.reclaim_idle(self.runtime.clock.time(), self.idle_seconds)
 
     def on_reset(self) -> None:
+        for task in list(self._provisioning):
+            task.cancel()
         self.environments.close_all()
+        super().on_reset()
 
     async def shutdown(self) -> None:
         """Called when the server stops (Runtime.stop): no runtime process outlives it."""
+        for task in list(self._provisioning):
+            task.cancel()
+        await super().shutdown()
         await self.environments.aclose()
 
 

@@ -1,15 +1,19 @@
 """Provisioned concurrency configurations on versions and aliases (black-box), and the count the
 invoke path reads."""
 
+import base64
+import json
 import os
 import re
+import sys
+import time
 
 import pytest
 from botocore.exceptions import ClientError
 
 from stratus.services.lambda_.provisioned import provisioned_for
 
-from .conftest import error_of
+from .conftest import error_of, make_zip
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
 LAMBDA_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000")
@@ -221,3 +225,49 @@ def test_provisioned_for_is_what_the_invoke_path_reads(published, lambda_client,
         return [provisioned_for(db, row["function_id"], qualifier) for qualifier in ("live", "1", "2")]
 
     assert stratus_server.call_on_loop(counts()) == [4, 0, 0]
+
+
+# ---------------------------------------------------------------------- environments started ahead
+
+INIT_HANDLER = """
+import os, time
+
+STARTED = time.time()
+
+def handler(event, context):
+    return {"type": os.environ["AWS_LAMBDA_INITIALIZATION_TYPE"], "pid": os.getpid(), "started": STARTED}
+"""
+
+
+def test_provisioned_environments_are_initialised_before_the_first_invoke(
+    lambda_client, role_arn, stratus_server
+):
+    try:
+        lambda_client.create_function(
+            FunctionName="warm",
+            Runtime=f"python{sys.version_info.major}.{sys.version_info.minor}",
+            Role=role_arn,
+            Handler="app.handler",
+            Code={"ZipFile": make_zip({"app.py": INIT_HANDLER})},
+            Publish=True,
+        )
+        lambda_client.put_provisioned_concurrency_config(
+            FunctionName="warm", Qualifier="1", ProvisionedConcurrentExecutions=1
+        )
+        time.sleep(1.5)  # the environment starts in the background
+        before = time.time()
+        answer = lambda_client.invoke(FunctionName="warm", Qualifier="1", LogType="Tail")
+        body = json.loads(answer["Payload"].read())
+        assert body["type"] == "provisioned-concurrency"
+        assert body["started"] < before  # init ran before the invocation arrived
+        report = [
+            line
+            for line in base64.b64decode(answer["LogResult"]).decode().splitlines()
+            if line.startswith("REPORT")
+        ]
+        assert report and "Init Duration" not in report[0]
+        # $LATEST is not provisioned: its environments start on demand.
+        latest = json.loads(lambda_client.invoke(FunctionName="warm")["Payload"].read())
+        assert latest["type"] == "on-demand"
+    finally:
+        stratus_server.reset()  # no runtime process outlives its test
