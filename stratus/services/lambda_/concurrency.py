@@ -10,6 +10,7 @@ from stratus.services.lambda_.common import InvalidParameterValue
 from stratus.services.lambda_.concurrency_limits import ConcurrencyLimits
 from stratus.services.lambda_.function_store import account_usage, update_function
 from stratus.services.lambda_.functions import find_latest
+from stratus.services.lambda_.provisioned import provisioned_outside_reservations, provisioned_total
 from stratus.store import Database
 
 TOTAL_CODE_SIZE = 80 * 1024**3  # 75 GB of code per region
@@ -33,6 +34,13 @@ class ConcurrencyOperations:
                 "Specified ReservedConcurrentExecutions for function decreases account's "
                 f"UnreservedConcurrentExecution below its minimum value of [{limits.min_unreserved}]."
             )
+        provisioned = provisioned_total(db, function.function_id)
+        if wanted < provisioned:
+            # Guessed wording: reserved concurrency must cover the function's provisioned concurrency.
+            raise InvalidParameterValue(
+                f"ReservedConcurrentExecutions {wanted} should not be lower than function's total provisioned "
+                f"concurrency [{provisioned}]."
+            )
         with db.transaction():
             update_function(db, replace(function, reserved_concurrency=wanted))
         return {"ReservedConcurrentExecutions": wanted}
@@ -51,7 +59,10 @@ class ConcurrencyOperations:
         return {}
 
     def get_account_settings(self, ctx: RequestContext, req: dict) -> dict:
-        count, code_size, reserved = account_usage(self.db(), ctx.account_id, ctx.region)
+        db = self.db()
+        count, code_size, reserved = account_usage(db, ctx.account_id, ctx.region)
+        # Provisioned concurrency of functions without a reservation comes out of the unreserved pool.
+        reserved += provisioned_outside_reservations(db, ctx.account_id, ctx.region)
         return {
             "AccountLimit": {
                 "TotalCodeSize": TOTAL_CODE_SIZE,

@@ -271,3 +271,17 @@ def test_provisioned_environments_are_initialised_before_the_first_invoke(
         assert latest["type"] == "on-demand"
     finally:
         stratus_server.reset()  # no runtime process outlives its test
+
+
+def test_provisioned_concurrency_counts_against_the_account_and_reservations(create, lambda_client):
+    create("fn", Publish=True)
+    before = lambda_client.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"]
+    lambda_client.put_provisioned_concurrency_config(
+        FunctionName="fn", Qualifier="1", ProvisionedConcurrentExecutions=3
+    )
+    after = lambda_client.get_account_settings()["AccountLimit"]["UnreservedConcurrentExecutions"]
+    assert before - after == 3
+    with pytest.raises(ClientError) as info:
+        lambda_client.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=2)
+    assert error_of(info)[0] == "InvalidParameterValueException"  # guessed wording
+    lambda_client.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=3)
