@@ -20,7 +20,7 @@ from stratus.core.request_log import MIGRATIONS as REQUEST_LOG_MIGRATIONS
 from stratus.core.request_log import RequestLog
 from stratus.core.scheduler import Scheduler
 from stratus.gateway.localstack import new_machine_id, new_session_id
-from stratus.services import ProviderRegistry
+from stratus.services import RESUMED_ON_START, ProviderRegistry, import_provider_module
 from stratus.store import Database, StateStore
 
 log = logging.getLogger("stratus")
@@ -91,6 +91,19 @@ class Runtime:
         )
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        resume = asyncio.get_running_loop().create_task(self._resume_background_work())
+        self._background.add(resume)
+        resume.add_done_callback(self._background.discard)
+
+    async def _resume_background_work(self) -> None:
+        """Providers are created on first use; those with background work that must go on after a
+        restart (Lambda's event source pollers, DynamoDB's TTL sweeps, Logs' retention) start with
+        the server when their data exists. Their modules are imported off the event loop."""
+        on_disk = set(self.state.services_on_disk())
+        for service in RESUMED_ON_START:
+            if service in on_disk:
+                await asyncio.to_thread(import_provider_module, service)
+                self.providers.get(service)
 
     def uptime(self) -> float:
         return time.monotonic() - self.started_at

@@ -23,6 +23,14 @@ PROVIDERS: dict[str, str] = {
 }
 
 
+# Services whose background work resumes when the server starts on existing data (runtime.py).
+RESUMED_ON_START = ("dynamodb", "lambda", "logs")
+
+
+def import_provider_module(service: str) -> None:
+    importlib.import_module(PROVIDERS[service].split(":")[0])
+
+
 def is_implemented(service: str) -> bool:
     return service in PROVIDERS
 
