@@ -50,6 +50,15 @@ class NotImplementedOperation(ServiceError):
         self.operation = operation
 
 
+class NotImplementedFeature(ServiceError):
+    """A parameter or setting of an implemented operation that Stratus cannot honour yet: refused
+    honestly rather than silently ignored."""
+
+    code = "NotImplemented"
+    status = 501
+    sender_fault = False
+
+
 class InternalError(ServiceError):
     code = "InternalFailure"
     status = 500

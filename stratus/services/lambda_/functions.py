@@ -40,6 +40,7 @@ from stratus.services.lambda_.function_store import (
 from stratus.services.lambda_.layer_access import resolve_function_layers
 from stratus.services.lambda_.layer_store import collect_tombstones
 from stratus.services.lambda_.publishing import publish_latest
+from stratus.services.lambda_.unsupported import refuse_unsupported
 from stratus.store import Database
 
 OFFLOAD_WRITES_ABOVE = 1024 * 1024
@@ -177,6 +178,7 @@ class FunctionOperations:
             )
         if (req.get("PackageType") or "Zip") == "Image":
             raise InvalidParameterValue(NO_IMAGES)
+        refuse_unsupported(req)
         config = function_config.new_config(req, ref.name)
         db = self.db()
         if find_function(db, ctx.account_id, ctx.region, ref.name) is not None:
@@ -295,6 +297,7 @@ class FunctionOperations:
         db = self.db()
         function = find_latest(ctx, db, req["FunctionName"])
         check_revision(function, req.get("RevisionId"))
+        refuse_unsupported(req)
         config = dict(function.config)
         if req.get("Architectures"):
             config["Architectures"] = list(req["Architectures"])
@@ -334,6 +337,7 @@ class FunctionOperations:
         db = self.db()
         function = find_latest(ctx, db, req["FunctionName"])
         check_revision(function, req.get("RevisionId"))
+        refuse_unsupported(req)
         config = function_config.apply(function.config, req, function.name)
         if "Layers" in req:
             layers = resolve_function_layers(

@@ -38,6 +38,7 @@ from stratus.services.lambda_.function_store import Function, account_usage
 from stratus.services.lambda_.functions import Resolved, resolve, version_of
 from stratus.services.lambda_.layer_access import layer_dirs
 from stratus.services.lambda_.log_writer import LogWriter
+from stratus.services.lambda_.unsupported import refuse_unsupported
 from stratus.store import Database
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class InvokeOperations:
         raise NotImplementedError
 
     async def invoke(self, ctx: RequestContext, req: dict) -> dict:
+        refuse_unsupported(req)
         invocation_type = req.get("InvocationType") or "RequestResponse"
         payload = bytes(req.get("Payload") or b"")
         limit = MAX_SYNC_REQUEST_BYTES if invocation_type in SYNCHRONOUS_TYPES else MAX_ASYNC_REQUEST_BYTES
@@ -124,6 +126,7 @@ class InvokeOperations:
         The function's answer is sent once it has returned (in chunks of at most 64 KiB): the
         runtimes here answer through the buffered Runtime API response, not the streaming mode.
         """
+        refuse_unsupported(req)
         invocation_type = req.get("InvocationType") or "RequestResponse"
         payload = bytes(req.get("Payload") or b"")
         if len(payload) > MAX_SYNC_REQUEST_BYTES:

@@ -24,6 +24,7 @@ from stratus.services.lambda_.function_store import (
 )
 from stratus.services.lambda_.functions import REVISION_MISMATCH, check_revision, find_latest
 from stratus.services.lambda_.publishing import publish_latest
+from stratus.services.lambda_.unsupported import refuse_unsupported
 from stratus.store import Database
 
 DEFAULT_MAX_ITEMS = 50
@@ -43,6 +44,7 @@ class VersionOperations:
         with db.transaction():
             latest = find_latest(ctx, db, req["FunctionName"])
             check_revision(latest, req.get("RevisionId"))
+            refuse_unsupported(req)
             expected = req.get("CodeSha256")
             if expected is not None and expected != latest.code_sha256:
                 raise InvalidParameterValue(

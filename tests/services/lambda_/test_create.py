@@ -227,3 +227,25 @@ def test_code_from_missing_s3_key_or_bucket(create, aws_client):
     with pytest.raises(ClientError) as info:
         create("fn", Code={"S3Bucket": "nobucket", "S3Key": "fn.zip"})
     assert error_of(info)[1].startswith("Error occurred while GetObject. S3 Error Code: NoSuchBucket.")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"DurableConfig": {"ExecutionTimeout": 60}},
+        {"TenancyConfig": {"TenantIsolationMode": "PER_TENANT"}},
+        {
+            "FileSystemConfigs": [
+                {
+                    "Arn": "arn:aws:elasticfilesystem:us-east-1:000000000000:access-point/fsap-1",
+                    "LocalMountPath": "/mnt/x",
+                }
+            ]
+        },
+    ],
+)
+def test_settings_stratus_cannot_honour_are_refused_not_ignored(create, kwargs):
+    with pytest.raises(ClientError) as info:
+        create("fn", **kwargs)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert error_of(info)[0] == "NotImplemented"
