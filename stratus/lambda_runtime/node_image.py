@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from stratus.lambda_runtime.probing import probe_json
 
 RUNTIME_DIR = Path(__file__).resolve().parent / "nodejs"
 BOOTSTRAP = RUNTIME_DIR / "index.mjs"
@@ -46,7 +47,6 @@ _PROBE = (
     "console.log(JSON.stringify({version: process.versions.node,"
     f" flags: {json.dumps(_ALL_DISABLE_FLAGS)}.filter((flag) => f.has(flag))}}))"
 )
-_PROBE_TIMEOUT = 30.0
 
 
 @dataclass(frozen=True)
@@ -64,20 +64,13 @@ def probe(executable: str, environ: Mapping[str, str] | None = None) -> NodeInst
     """Ask a node executable about itself; a string is the reason it could not answer."""
     host = os.environ if environ is None else environ
     env = {"PATH": host.get("PATH", "/usr/local/bin:/usr/bin:/bin")}  # no NODE_OPTIONS of the host's
+    answer = probe_json([executable, "-e", _PROBE], env, "Node.js")
+    if isinstance(answer, str):
+        return answer
     try:
-        done = subprocess.run(
-            [executable, "-e", _PROBE], env=env, capture_output=True, text=True, timeout=_PROBE_TIMEOUT
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"{executable} could not be run ({exc})"
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        return f"{executable} failed: {detail[-1] if detail else f'exit status {done.returncode}'}"
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
         version = str(answer["version"])
         int(version.split(".")[0])
-    except (ValueError, IndexError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return f"{executable} did not answer like Node.js"
     return NodeInstall(executable, version, frozenset(answer.get("flags") or ()))
 

@@ -26,6 +26,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from stratus.lambda_runtime.probing import PROBE_TIMEOUT, probe_json
+
 _PROBE = (
     "import json, os, sys\n"
     "def can(*names):\n"
@@ -40,7 +42,6 @@ _PROBE = (
     "    'base': getattr(sys, '_base_executable', '') or sys.executable, 'prefix': sys.prefix,\n"
     "    'awslambdaric': home, 'boto3': can('boto3')}))\n"
 )
-_PROBE_TIMEOUT = 30.0
 
 
 class PythonUnavailable(Exception):
@@ -69,19 +70,9 @@ def probe(executable: str, environ: dict[str, str] | None = None) -> Probe | str
     """Ask an interpreter about itself; a string is the reason it could not answer."""
     env = {k: v for k, v in (environ or os.environ).items() if not k.startswith("PYTHON")}
     env["PYTHONNOUSERSITE"] = "1"
-    try:
-        done = subprocess.run(
-            [executable, "-c", _PROBE], env=env, capture_output=True, text=True, timeout=_PROBE_TIMEOUT
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"{executable} could not be run ({exc})"
-    if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()
-        return f"{executable} failed: {detail[-1] if detail else f'exit status {done.returncode}'}"
-    try:
-        answer = json.loads(done.stdout.strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        return f"{executable} did not answer like a Python interpreter"
+    answer = probe_json([executable, "-c", _PROBE], env, "a Python interpreter")
+    if isinstance(answer, str):
+        return answer
     return Probe(
         version=answer["version"],
         executable=answer["executable"],
@@ -201,7 +192,7 @@ def _isolated_venv(base: str, version: str, support_dir: Path) -> Path:
             [base, "-m", "venv", "--without-pip", str(staging)],
             check=True,
             capture_output=True,
-            timeout=_PROBE_TIMEOUT,
+            timeout=PROBE_TIMEOUT,
             env={k: v for k, v in os.environ.items() if not k.startswith("PYTHON")},
         )
     except (OSError, subprocess.SubprocessError) as exc:

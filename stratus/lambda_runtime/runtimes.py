@@ -227,15 +227,8 @@ def _python_launch(
         part for part in [config.code_dir, user_path, *layer_paths, *image.extra_path] if part
     )
     env["PYTHONNOUSERSITE"] = "1"  # ~/.local is the host user's, not the function's
-    return LaunchSpec(
-        argv=(image.interpreter, "-m", "awslambdaric", config.handler),
-        cwd=config.code_dir,
-        env=env,
-        memory_size_mb=config.memory_size_mb,
-        version=config.version,
-        log_group_name=config.effective_log_group,
-        log_stream_name=stream,
-        telemetry_log_fd=True,
+    return _spec(
+        config, (image.interpreter, "-m", "awslambdaric", config.handler), env, stream, telemetry_log_fd=True
     )
 
 
@@ -252,16 +245,8 @@ def _node_launch(
     )
     if "NODE_PATH" not in config.variables:  # Lambda's bootstrap keeps a function's own
         env["NODE_PATH"] = node_image.node_path(major, config.code_dir, config.layer_dirs)
-    return LaunchSpec(
-        argv=node_image.node_argv(node, major, config.memory_size_mb, env.get("NODE_OPTIONS", "")),
-        cwd=config.code_dir,
-        env=env,
-        memory_size_mb=config.memory_size_mb,
-        version=config.version,
-        log_group_name=config.effective_log_group,
-        log_stream_name=stream,
-        telemetry_log_fd=True,
-    )
+    argv = node_image.node_argv(node, major, config.memory_size_mb, env.get("NODE_OPTIONS", ""))
+    return _spec(config, argv, env, stream, telemetry_log_fd=True)
 
 
 def _provided_launch(config: FunctionConfig, stream: str, host: Mapping[str, str]) -> LaunchSpec:
@@ -271,13 +256,20 @@ def _provided_launch(config: FunctionConfig, stream: str, host: Mapping[str, str
     env = aws_environment(
         config, log_stream_name=stream, runtime_dir=config.code_dir, execution_env=None, host_environ=host
     )
+    return _spec(config, (bootstrap,), env, stream, entrypoint_candidates=tuple(candidates))
+
+
+def _spec(
+    config: FunctionConfig, argv: tuple[str, ...], env: dict[str, str], stream: str, **more: object
+) -> LaunchSpec:
+    """The launch of `argv` in the function's code directory, with what every runtime shares."""
     return LaunchSpec(
-        argv=(bootstrap,),
+        argv=tuple(argv),
         cwd=config.code_dir,
         env=env,
         memory_size_mb=config.memory_size_mb,
         version=config.version,
         log_group_name=config.effective_log_group,
         log_stream_name=stream,
-        entrypoint_candidates=tuple(candidates),
+        **more,  # type: ignore[arg-type]
     )

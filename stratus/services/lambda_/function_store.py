@@ -8,7 +8,7 @@ function's id, name, unqualified ARN, tags and reserved concurrency.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from stratus.services.lambda_.common import LATEST
 from stratus.store import Database
@@ -237,12 +237,9 @@ def blob_in_use(db: Database, blob_id: str) -> bool:
 
 
 def _version(latest: Function, row) -> Function:
-    return Function(
-        function_id=latest.function_id,
-        account_id=latest.account_id,
-        region=latest.region,
-        name=latest.name,
-        arn=latest.arn,
+    """A published version: the function's identity, the version row's code and configuration."""
+    return replace(
+        latest,
         config=json.loads(row["config"]),
         code_blob_id=row["code_blob_id"],
         code_sha256=row["code_sha256"],
@@ -250,10 +247,8 @@ def _version(latest: Function, row) -> Function:
         code_unzipped_size=row["code_unzipped_size"],
         revision_id=row["revision_id"],
         last_modified=row["last_modified"],
-        reserved_concurrency=latest.reserved_concurrency,
         created_at=row["created_at"],
         version=str(row["version"]),
-        last_version=latest.last_version,
     )
 
 
