@@ -14,11 +14,14 @@ PROVIDERS: dict[str, str] = {
     "dynamodb": "stratus.services.dynamodb.provider:DynamoDbProvider",
     "dynamodbstreams": "stratus.services.dynamodb.streams_provider:DynamoDbStreamsProvider",
     "iam": "stratus.services.iam.provider:IamProvider",
+    "kms": "stratus.services.kms.provider:KmsProvider",
     "lambda": "stratus.services.lambda_.provider:LambdaProvider",
     "logs": "stratus.services.logs.provider:LogsProvider",
     "s3": "stratus.services.s3.provider:S3Provider",
+    "secretsmanager": "stratus.services.secretsmanager.provider:SecretsManagerProvider",
     "sns": "stratus.services.sns.provider:SnsProvider",
     "sqs": "stratus.services.sqs.provider:SqsProvider",
+    "ssm": "stratus.services.ssm.provider:SsmProvider",
     "sts": "stratus.services.sts.provider:StsProvider",
 }
 
