@@ -1,5 +1,5 @@
 """Tags on event source mapping ARNs (esm_tags.py), on the store directly: TagResource, UntagResource
-and ListTags reach them once tags.py routes event-source-mapping ARNs here (see test_esm_api)."""
+and ListTags reach them once tags.py routes event-source-mapping ARNs here (see test_esm_api_create)."""
 
 from types import SimpleNamespace
 
