@@ -15,8 +15,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from .post_object_support import post
 from .support import error_fields, error_of, quoted_md5, status_of
-from .test_post_object import post
 
 KEY = b"K" * 32
 OTHER_KEY = b"O" * 32
