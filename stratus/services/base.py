@@ -21,6 +21,9 @@ class Provider:
     iam_prefix: ClassVar[str | None] = None  # defaults to the service name
     # Operations whose IAM action is not `<prefix>:<OperationName>` (e.g. s3 ListObjectsV2 → s3:ListBucket)
     iam_actions: ClassVar[dict[str, str]] = {}
+    # Operations that make their whole IAM decision themselves (the dispatcher's check would judge
+    # them on less than they know: KMS's key policies and grants); they must call the authority.
+    self_authorized_operations: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
