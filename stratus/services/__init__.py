@@ -27,7 +27,7 @@ PROVIDERS: dict[str, str] = {
 
 
 # Services whose background work resumes when the server starts on existing data (runtime.py).
-RESUMED_ON_START = ("dynamodb", "lambda", "logs")
+RESUMED_ON_START = ("dynamodb", "kms", "lambda", "logs", "secretsmanager", "ssm")
 
 
 def import_provider_module(service: str) -> None:
