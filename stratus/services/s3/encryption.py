@@ -7,9 +7,8 @@ encryption) becomes the version's (or upload's) encryption record, kept in its `
 read, a copy or a part upload must present the key with that MD5 again. Bodies are stored as
 sent (Stratus is not a vault); what is emulated is the contract clients see.
 
-SSE-KMS and DSSE-KMS need KMS keys, which Stratus does not have yet: such a write, asked for
-explicitly or through the bucket's default encryption, is answered 501 NotImplemented and
-changes nothing.
+SSE-KMS and DSSE-KMS records are made with KMS (kms_encryption.py): `requested_encryption` says
+what the write asks for, `kms_encryption.seal` gets the data key before the version is stored.
 
 Deliberate difference: S3 refuses SSE-C requests sent over plain HTTP. Stratus has no TLS
 listener, so it accepts them over HTTP, so that SSE-C flows can be tested locally.
@@ -23,6 +22,7 @@ import hashlib
 import secrets
 
 from stratus.core.context import RequestContext
+from stratus.services.s3 import kms_encryption
 from stratus.services.s3.common import (
     AccessDenied,
     InvalidArgument,
@@ -46,6 +46,8 @@ COPY_SOURCE_PREFIX = "CopySource"
 # The response members of a write, as a browser upload (POST) answers them in headers.
 RESPONSE_HEADERS = {
     "ServerSideEncryption": SSE_HEADER,
+    "SSEKMSKeyId": "x-amz-server-side-encryption-aws-kms-key-id",
+    "BucketKeyEnabled": "x-amz-server-side-encryption-bucket-key-enabled",
     "SSECustomerAlgorithm": "x-amz-server-side-encryption-customer-algorithm",
     "SSECustomerKeyMD5": "x-amz-server-side-encryption-customer-key-MD5",
 }
@@ -84,17 +86,6 @@ KMS_NAMES = {
 def _argument(message: str, value: object = "null") -> S3Error:
     # S3 names x-amz-server-side-encryption for every SSE-C problem, the key's MD5 included.
     return s3_error(InvalidArgument, message, ArgumentName=SSE_HEADER, ArgumentValue=value)
-
-
-def _kms_not_implemented(algorithm: str, by_default: bool) -> S3Error:
-    where = ", which this bucket's default encryption applies," if by_default else ""
-    return s3_error(
-        S3Error,
-        f"{KMS_NAMES[algorithm]}{where} is not implemented yet",
-        code="NotImplemented",
-        status=501,
-        sender_fault=False,
-    )
 
 
 # ---------------------------------------------------------------------------------------- SSE-C
@@ -185,7 +176,9 @@ def requested_encryption(db: Database, bucket: str, key: str, req: dict, ctx: Re
     if algorithm not in KMS_ALGORITHMS and any(req.get(name) is not None for name in KMS_MEMBERS):
         raise _argument(KMS_HEADER_REQUIRED)
     if algorithm in KMS_ALGORITHMS:
-        raise _kms_not_implemented(algorithm, by_default=False)
+        return kms_encryption.pending(
+            algorithm, req.get("SSEKMSKeyId"), req.get("SSEKMSEncryptionContext"), req.get("BucketKeyEnabled")
+        )
     if key_md5 is not None:
         _check_customer_keys_allowed(db, bucket, key, ctx)
         return _customer_record(key_md5)
@@ -193,7 +186,14 @@ def requested_encryption(db: Database, bucket: str, key: str, req: dict, ctx: Re
         by_default = default_encryption(db, bucket).get("ApplyServerSideEncryptionByDefault") or {}
         algorithm = by_default.get("SSEAlgorithm", SSE_S3)
         if algorithm in KMS_ALGORITHMS:
-            raise _kms_not_implemented(algorithm, by_default=True)
+            rule = default_encryption(db, bucket)
+            bucket_key = req.get("BucketKeyEnabled")
+            return kms_encryption.pending(
+                algorithm,
+                by_default.get("KMSMasterKeyID"),
+                None,
+                rule.get("BucketKeyEnabled") if bucket_key is None else bucket_key,
+            )
     return {"ServerSideEncryption": algorithm}
 
 
@@ -235,6 +235,8 @@ def encryption_fields(extra: dict) -> dict:
     a record are SSE-S3, as every object has been since 2023)."""
     if is_customer_encrypted(extra):
         return _customer_record(extra["SSECustomerKeyMD5"])
+    if kms_encryption.is_kms(extra):
+        return kms_encryption.answer_fields(extra)
     return {"ServerSideEncryption": extra.get("ServerSideEncryption", SSE_S3)}
 
 
@@ -245,4 +247,12 @@ def completion_fields(extra: dict) -> dict:
 
 def response_headers(result: dict) -> list[tuple[str, str]]:
     """A write's encryption members as the headers of a browser upload's answer."""
-    return [(header, str(result[member])) for member, header in RESPONSE_HEADERS.items() if member in result]
+    return [
+        (header, _header_text(result[member]))
+        for member, header in RESPONSE_HEADERS.items()
+        if member in result
+    ]
+
+
+def _header_text(value: object) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)

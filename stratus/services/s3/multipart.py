@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 
 from stratus.core.context import RequestContext
-from stratus.services.s3 import encryption, object_store
+from stratus.services.s3 import encryption, kms_encryption, object_store
 from stratus.services.s3.bodies import OFFLOAD_ABOVE_BYTES
 from stratus.services.s3.bucket_store import Bucket, canonical_user_id, require_bucket
 from stratus.services.s3.common import (
@@ -109,7 +109,7 @@ class MultipartOperations:
 
     # ------------------------------------------------------------------ create / abort
 
-    def create_multipart_upload(self, ctx: RequestContext, req: dict) -> dict:
+    async def create_multipart_upload(self, ctx: RequestContext, req: dict) -> dict:
         bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         key = _check_key(req["Key"])
         storage_class = req.get("StorageClass") or "STANDARD"
@@ -120,6 +120,7 @@ class MultipartOperations:
         requested_acl(db, bucket, ctx, req)  # object_acl.py: refused now; the object reads AclRequest
         lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py: checked, or the default retention
         encrypted = encryption.requested_encryption(db, bucket.name, key, req, ctx)  # kept for the object
+        encrypted = await kms_encryption.seal(ctx, bucket.name, key, encrypted)
         now = ctx.time.timestamp()
         upload = Upload(
             upload_id=new_upload_id(now),
@@ -235,6 +236,7 @@ class MultipartOperations:
         source_bucket, source = copy_source(db, req)
         encryption.check_read_key(source.extra, req, copy_source=True)
         check_copy_source(source, ctx.time.timestamp())  # an archived source must be restored first
+        await kms_encryption.unseal(ctx, source_bucket.name, source.extra)
         check_read_conditions(req, source.etag, source.last_modified, prefix="CopySource")
         start, length = copy_source_span(req.get("CopySourceRange"), source.size)
         if length > MAX_PART_BYTES:

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote
 
 from stratus.core.context import RequestContext
 from stratus.protocol.serializers.rest import HTTP_STATUS_KEY
-from stratus.services.s3 import encryption, object_store
+from stratus.services.s3 import encryption, kms_encryption, object_store
 from stratus.services.s3.bodies import OFFLOAD_ABOVE_BYTES, StoredBody, copy_body, open_body, store_body
 from stratus.services.s3.bucket_store import Bucket, require_bucket
 from stratus.services.s3.common import (
@@ -199,6 +199,7 @@ class ObjectOperations:
         lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py
         require_body_checksum(ctx, req, lock)
         encrypted = encryption.requested_encryption(db, bucket.name, key, req, ctx)  # encryption.py
+        encrypted = await kms_encryption.seal(ctx, bucket.name, key, encrypted)  # SSE-KMS: a data key
         body = await self._store(ctx, req.get("Body"))
         new = NewVersion(
             key=key,
@@ -331,9 +332,11 @@ class ObjectOperations:
             return start, parts[part_number - 1][0]
         return parse_range(req.get("Range"), version.size)
 
-    def get_object(self, ctx: RequestContext, req: dict) -> dict:
-        _, version, fields, span = self._read(ctx, req)
+    async def get_object(self, ctx: RequestContext, req: dict) -> dict:
+        bucket, version, fields, span = self._read(ctx, req)
         check_readable(version, ctx.time.timestamp())  # restore.py: archived objects need a restore
+        if kms_encryption.is_kms(version.extra):
+            await kms_encryption.unseal(ctx, bucket.name, version.extra)  # KMS must decrypt for the caller
         if span is None:
             fields["Body"] = open_body(self.blobs(), version.blob_id, version.inline_body, 0, version.size)  # type: ignore[attr-defined]
             if req.get("PartNumber") is not None:
@@ -457,11 +460,13 @@ class ObjectOperations:
         encryption.check_read_key(source.extra, req, copy_source=True)
         check_read_conditions(req, source.etag, source.last_modified, prefix="CopySource")
         check_copy_source(source, ctx.time.timestamp())  # restore.py
+        await kms_encryption.unseal(ctx, source_bucket.name, source.extra)
         bucket = self.bucket(ctx, req)  # type: ignore[attr-defined]
         key = _check_key(req["Key"])
         acl = requested_acl(db, bucket, ctx, req)  # object_acl.py: the copy's own ACL, not the source's
         lock = requested_lock(db, bucket, req, ctx.time)  # object_lock.py: likewise its own lock
         encrypted = encryption.requested_encryption(db, bucket.name, key, req, ctx)  # not the source's
+        encrypted = await kms_encryption.seal(ctx, bucket.name, key, encrypted)
         replace_metadata = req.get("MetadataDirective") == "REPLACE"
         storage_class = req.get("StorageClass") or source.storage_class
         if storage_class not in STORAGE_CLASSES:
