@@ -464,4 +464,4 @@ for _label, _size in (("4KiB", 4096), ("1MiB", 1024 * 1024)):
 
 
 # Workloads of other modules register themselves on import.
-from bench import dynamodb_workloads, lambda_workloads  # noqa: E402,F401,I001
+from bench import dynamodb_workloads, lambda_workloads, secrets_workloads  # noqa: E402,F401,I001
