@@ -94,7 +94,7 @@ def describe_table(
         described["LatestStreamArn"] = f"{table.arn}/stream/{definition['LatestStreamLabel']}"
     sse = definition.get("SSESpecification")
     if sse:
-        # The key is shown as the request named it (KMS arrives with its own issue; no key is made up).
+        # The key's ARN, as KMS resolved it when the table was created or updated (table_encryption.py).
         described["SSEDescription"] = {"Status": "ENABLED", "SSEType": sse["SSEType"]}
         if sse.get("KMSMasterKeyId"):
             described["SSEDescription"]["KMSMasterKeyArn"] = sse["KMSMasterKeyId"]

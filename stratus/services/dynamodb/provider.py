@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from stratus.core.context import RequestContext
 from stratus.services.base import Provider
-from stratus.services.dynamodb import pitr, stream_store, ttl_sweeper, vector_indexes
+from stratus.services.dynamodb import pitr, stream_store, table_encryption, ttl_sweeper, vector_indexes
 from stratus.services.dynamodb.backups import BackupOperations
 from stratus.services.dynamodb.batches import BatchOperations
 from stratus.services.dynamodb.contributor_insights import ContributorInsightsOperations
@@ -55,6 +56,22 @@ class DynamoDbProvider(
 
     def db(self) -> Database:
         return self.runtime.state.database(DYNAMODB_DATABASE, MIGRATIONS)
+
+    # Tables encrypted with a KMS key name it by ARN, resolved through KMS first (table_encryption.py).
+
+    async def create_table(self, ctx: RequestContext, req: dict) -> dict:
+        return super().create_table(ctx, await table_encryption.with_key_arn(ctx, req))
+
+    async def update_table(self, ctx: RequestContext, req: dict) -> dict:
+        return super().update_table(ctx, await table_encryption.with_key_arn(ctx, req))
+
+    async def restore_table_from_backup(self, ctx: RequestContext, req: dict) -> dict:
+        req = await table_encryption.with_key_arn(ctx, req, "SSESpecificationOverride")
+        return super().restore_table_from_backup(ctx, req)
+
+    async def restore_table_to_point_in_time(self, ctx: RequestContext, req: dict) -> dict:
+        req = await table_encryption.with_key_arn(ctx, req, "SSESpecificationOverride")
+        return super().restore_table_to_point_in_time(ctx, req)
 
     def on_reset(self) -> None:
         self.throttle.reset()
