@@ -1,27 +1,13 @@
-"""Opaque nextToken values for the listing operations: the last position handed out, encoded."""
+"""Opaque nextToken values for the listing operations (stratus/core/page_tokens.py), with Logs' error."""
 
 from __future__ import annotations
 
-import base64
-import json
-
+from stratus.core.page_tokens import decode_token as _decode
+from stratus.core.page_tokens import encode_token
 from stratus.services.logs.common import INVALID_TOKEN, InvalidParameterException
 
-
-def encode_token(position: dict) -> str:
-    raw = json.dumps(position, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+__all__ = ["decode_token", "encode_token"]
 
 
 def decode_token(token: str | None, *keys: str) -> dict | None:
-    """The position a token carries (it must hold `keys`), None for no token, else AWS's error."""
-    if token is None:
-        return None
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        position = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, TypeError):
-        raise InvalidParameterException(INVALID_TOKEN) from None
-    if not isinstance(position, dict) or any(key not in position for key in keys):
-        raise InvalidParameterException(INVALID_TOKEN)
-    return position
+    return _decode(token, keys, lambda: InvalidParameterException(INVALID_TOKEN))

@@ -13,6 +13,7 @@ from fnmatch import fnmatchcase
 
 from stratus.auth.conditions import SYNTAX_ERROR
 from stratus.auth.policy import PolicyError, parse_policy
+from stratus.auth.policy_shapes import as_list, statements_of
 from stratus.core.context import RequestContext
 from stratus.protocol.serializers.rest import HTTP_STATUS_KEY
 from stratus.services.s3.common import AccessDenied, s3_error
@@ -71,9 +72,9 @@ def check_bucket_policy(text: str, bucket: str) -> dict:
         parse_policy(text, "resource")
     except PolicyError as error:
         raise s3_error(MalformedPolicy, _s3_message(error.message)) from None
-    for statement in _statements(document):
+    for statement in statements_of(document):
         for field in ("Resource", "NotResource"):
-            for resource in _as_list(statement.get(field)):
+            for resource in as_list(statement.get(field)):
                 if not _within_bucket(resource, bucket):
                     raise s3_error(MalformedPolicy, "Policy has invalid resource")
     return document
@@ -97,22 +98,9 @@ def _within_bucket(resource: object, bucket: str) -> bool:
     return bool(bucket_part) and fnmatchcase(bucket, bucket_part.replace("[", "[[]"))
 
 
-def _statements(document: dict) -> list[dict]:
-    statements = document.get("Statement")
-    if isinstance(statements, dict):
-        return [statements]
-    return [s for s in statements if isinstance(s, dict)] if isinstance(statements, list) else []
-
-
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def policy_is_public(document: dict) -> bool:
     """Whether a policy grants access to anyone (a wildcard principal not pinned by a condition)."""
-    for statement in _statements(document):
+    for statement in statements_of(document):
         if statement.get("Effect") != "Allow":
             continue
         if "NotPrincipal" in statement:
@@ -126,7 +114,7 @@ def _wildcard_principal(principal: object) -> bool:
     if principal == "*":
         return True
     if isinstance(principal, dict):
-        return "*" in _as_list(principal.get("AWS"))
+        return "*" in as_list(principal.get("AWS"))
     return False
 
 
@@ -138,7 +126,7 @@ def _restricted(conditions: object) -> bool:
         if not isinstance(block, dict) or "Not" in operator or operator.endswith("IfExists"):
             continue
         for key, values in block.items():
-            if key.lower() in _RESTRICTING_KEYS and _fixed_values(key.lower(), _as_list(values)):
+            if key.lower() in _RESTRICTING_KEYS and _fixed_values(key.lower(), as_list(values)):
                 return True
     return False
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 from stratus.auth.policy import PolicyError, parse_policy
+from stratus.auth.policy_shapes import as_list, statements_of
 from stratus.core.context import RequestContext
 from stratus.services.secretsmanager.common import (
     MalformedPolicyDocumentException,
@@ -57,21 +58,8 @@ _RESTRICTING_KEYS = frozenset(
 _POLICY_ACTIONS = ("secretsmanager:putresourcepolicy", "secretsmanager:deleteresourcepolicy")
 
 
-def _statements(document: dict) -> list[dict]:
-    statements = document.get("Statement")
-    if isinstance(statements, dict):
-        return [statements]
-    return [s for s in statements if isinstance(s, dict)] if isinstance(statements, list) else []
-
-
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _everyone(principal: object) -> bool:
-    return principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))
+    return principal == "*" or (isinstance(principal, dict) and "*" in as_list(principal.get("AWS")))
 
 
 def _pinned(conditions: object) -> bool:
@@ -82,7 +70,7 @@ def _pinned(conditions: object) -> bool:
         if not isinstance(block, dict) or "Not" in operator or operator.endswith("IfExists"):
             continue
         for key, values in block.items():
-            texts = [str(value) for value in _as_list(values)]
+            texts = [str(value) for value in as_list(values)]
             if key.lower() in _RESTRICTING_KEYS and texts and not any("*" in t or "?" in t for t in texts):
                 if key.lower() == "aws:sourceip" and any(t.endswith("/0") for t in texts):
                     continue
@@ -91,7 +79,7 @@ def _pinned(conditions: object) -> bool:
 
 
 def grants_broad_access(document: dict) -> bool:
-    for statement in _statements(document):
+    for statement in statements_of(document):
         if statement.get("Effect") != "Allow":
             continue
         if "NotPrincipal" in statement:
@@ -103,12 +91,12 @@ def grants_broad_access(document: dict) -> bool:
 
 def locks_everyone_out(document: dict) -> bool:
     """A Deny of changing the policy to every principal, without conditions."""
-    for statement in _statements(document):
+    for statement in statements_of(document):
         if statement.get("Effect") != "Deny" or statement.get("Condition"):
             continue
         if not _everyone(statement.get("Principal")):
             continue
-        actions = [str(action).lower() for action in _as_list(statement.get("Action"))]
+        actions = [str(action).lower() for action in as_list(statement.get("Action"))]
         if any(action in ("*", "secretsmanager:*") or action in _POLICY_ACTIONS for action in actions):
             return True
     return False

@@ -14,9 +14,7 @@ import secrets
 import uuid
 from typing import TYPE_CHECKING
 
-from stratus.auth.credentials import Principal
 from stratus.core.context import RequestContext
-from stratus.core.internal_client import InternalClient
 from stratus.core.outbox import enqueue
 from stratus.protocol.errors import NotImplementedFeature, ServiceError
 from stratus.services.secretsmanager import schedules
@@ -24,7 +22,6 @@ from stratus.services.secretsmanager.common import (
     AWSCURRENT,
     AWSPENDING,
     LAMBDA_ACCESS,
-    SECRETS_MANAGER_PRINCIPAL,
     AccessDeniedException,
     InvalidParameterException,
     InvalidRequestException,
@@ -33,6 +30,7 @@ from stratus.services.secretsmanager.common import (
 )
 from stratus.services.secretsmanager.identifiers import require_secret
 from stratus.services.secretsmanager.replica_sync import mirror
+from stratus.services.secretsmanager.rotation_runner import rotation_function_client
 from stratus.services.secretsmanager.stages import attach, versions_to_remove
 from stratus.services.secretsmanager.store import (
     delete_version,
@@ -180,14 +178,7 @@ class RotationOperations:
     async def _check_function(self, ctx: RequestContext, secret: Secret, lambda_arn: str) -> None:
         """Secrets Manager must be able to invoke the function (it exists, its policy allows
         secretsmanager.amazonaws.com): a DryRun invocation as that principal."""
-        client = InternalClient(
-            ctx.runtime,
-            "lambda",
-            Principal.service(secret.account_id, SECRETS_MANAGER_PRINCIPAL),
-            region=secret.region,
-            account_id=secret.account_id,
-            source_arn=secret.arn,
-        )
+        client = rotation_function_client(ctx.runtime, secret)
         try:
             await client.call("Invoke", {"FunctionName": lambda_arn, "InvocationType": "DryRun"})
         except ServiceError as error:

@@ -108,14 +108,7 @@ class RotationRunner:
             "ClientRequestToken": row["version_id"],
             "RotationToken": row["rotation_token"],
         }
-        client = InternalClient(
-            self.runtime,
-            "lambda",
-            Principal.service(secret.account_id, SECRETS_MANAGER_PRINCIPAL),
-            region=secret.region,
-            account_id=secret.account_id,
-            source_arn=secret.arn,
-        )
+        client = rotation_function_client(self.runtime, secret)
         try:
             answer = await client.call(
                 "Invoke",
@@ -204,6 +197,18 @@ class RotationRunner:
                 internal=True,
             )
         )
+
+
+def rotation_function_client(runtime: Runtime, secret: Secret) -> InternalClient:
+    """Lambda, called as Secrets Manager on the secret's behalf (the function's policy decides)."""
+    return InternalClient(
+        runtime,
+        "lambda",
+        Principal.service(secret.account_id, SECRETS_MANAGER_PRINCIPAL),
+        region=secret.region,
+        account_id=secret.account_id,
+        source_arn=secret.arn,
+    )
 
 
 def _function_error(payload: object) -> str:
