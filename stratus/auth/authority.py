@@ -217,8 +217,15 @@ class Authority:
                     self._plans.clear()
                 self._plans[plan_key] = plan
         needed, extra = plan
+        canonical = (
+            provider.canonical_resource_arn
+            if provider is not None and provider.resolves_resource_arns
+            else None
+        )
         for item in needed:
             resource = item.resource
+            if canonical is not None:
+                resource = canonical(ctx, resource)  # e.g. a secret named by name: its real ARN
             if resource == "*" and ctx.service == "iam" and "UserName" not in params:
                 resource = _caller_as_user(ctx)
             resource_account = item.resource_account

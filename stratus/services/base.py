@@ -24,6 +24,8 @@ class Provider:
     # Operations that make their whole IAM decision themselves (the dispatcher's check would judge
     # them on less than they know: KMS's key policies and grants); they must call the authority.
     self_authorized_operations: ClassVar[frozenset[str]] = frozenset()
+    # Whether canonical_resource_arn may turn a request's resource ARN into the resource's real one.
+    resolves_resource_arns: ClassVar[bool] = False
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
@@ -53,6 +55,13 @@ class Provider:
         topics, Lambda functions, KMS keys, secrets) override it; the evaluator does the rest.
         """
         return None
+
+    def canonical_resource_arn(self, ctx: RequestContext, resource_arn: str) -> str:
+        """The resource's own ARN for an ARN built from the request alone, when the request could
+        not know all of it (a Secrets Manager secret named by name lacks the ARN's random suffix);
+        IAM then matches policies against what AWS matches them against. Only called when
+        `resolves_resource_arns` is set."""
+        return resource_arn
 
     def resource_account(self, ctx: RequestContext, resource_arn: str) -> str | None:
         """The account owning a resource whose ARN has no account field (S3 buckets and objects)."""

@@ -170,6 +170,13 @@ class PolicyOperations:
 
     # -- IAM hook ----------------------------------------------------------------------------
 
+    def canonical_resource_arn(self, ctx: RequestContext, resource_arn: str) -> str:
+        """A secret named by name (`secret:<name>-??????`) is judged by its real ARN, as in AWS."""
+        if not resource_arn.endswith("-??????"):
+            return resource_arn
+        secret = secret_for_policy_arn(self.db(), resource_arn)
+        return secret.arn if secret is not None else resource_arn
+
     def resource_policy(self, ctx: RequestContext, resource_arn: str) -> str | None:
         secret = secret_for_policy_arn(self.db(), resource_arn)
         return secret.policy if secret is not None else None

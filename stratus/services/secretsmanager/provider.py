@@ -44,6 +44,7 @@ class SecretsManagerProvider(
     Provider,
 ):
     service = "secretsmanager"
+    resolves_resource_arns = True  # a secret named by name is judged by its real ARN (policies.py)
 
     def db(self) -> Database:
         return self.runtime.state.database(SECRETSMANAGER_DATABASE, MIGRATIONS)

@@ -160,3 +160,19 @@ def test_resource_tags_reach_iam_conditions(sm, secret, aws_client, enforce):
         dev.describe_secret(SecretId="app/db")
     sm.tag_resource(SecretId="app/db", Tags=[{"Key": "env", "Value": "dev"}])
     assert dev.describe_secret(SecretId="app/db")["Name"] == "app/db"
+
+
+def test_a_policy_naming_the_full_arn_matches_requests_by_name(sm, secret, aws_client, enforce):
+    # AWS judges a request that names the secret by name against the secret's real ARN (with its
+    # random suffix), so an identity policy scoped to that ARN lets the name through.
+    reader = user_client(
+        aws_client,
+        OWNER,
+        "scoped",
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret["ARN"]},
+    )
+    assert reader.get_secret_value(SecretId="app/db")["Name"] == "app/db"
+    assert reader.get_secret_value(SecretId=secret["ARN"])["Name"] == "app/db"
+    with pytest.raises(ClientError) as caught:
+        reader.describe_secret(SecretId="app/db")
+    assert error_of(caught)[0] == "AccessDeniedException"
