@@ -16,12 +16,13 @@ matched by one element as a whole.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from stratus.core.ruler_conditions import PlainError, cidr_test
 
 MISSING: Any = object()  # a field the event does not have
 
@@ -348,18 +349,8 @@ def _is_range(checks: list[tuple[str, float]]) -> bool:
 
 
 def _cidr(argument: object) -> Callable[[object], bool]:
-    text = _string_argument(argument, "cidr")
+    """event-ruler's CIDR (ruler_conditions.cidr_test): from the address as written to its last host."""
     try:
-        network = ipaddress.ip_network(text, strict=False)
-    except ValueError:
-        raise PatternError(f"Nonstandard IP address: {text}") from None
-
-    def condition(actual: object) -> bool:
-        if not isinstance(actual, str):
-            return False
-        try:
-            return ipaddress.ip_address(actual) in network
-        except ValueError:
-            return False
-
-    return condition
+        return cidr_test(_string_argument(argument, "cidr"))
+    except PlainError as error:
+        raise PatternError(str(error)) from None

@@ -142,6 +142,9 @@ def test_cidr():
     assert not check({"detail": {"source-ip": [{"cidr": "10.0.1.0/24"}]}})
     assert check({"detail": {"ipv6": [{"cidr": "2001:db8::/32"}]}})
     assert not check({"detail": {"state": [{"cidr": "10.0.0.0/8"}]}})
+    # event-ruler's range starts at the address as written, not at the network's first address.
+    assert matches({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.200"})
+    assert not matches({"ip": [{"cidr": "10.0.0.5/24"}]}, {"ip": "10.0.0.3"})
 
 
 def test_or_combines_alternatives():

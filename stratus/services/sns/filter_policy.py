@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from stratus.services.sns.filter_policy_conditions import (
+from stratus.core.ruler_conditions import (
     FieldConditions,
     Number,
     PlainError,

@@ -1,4 +1,6 @@
-"""The compiled conditions of a filter policy: the values they compare and the tests they run.
+"""The conditions of event-ruler's matching language (AWS's library behind SNS filter policies and
+EventBridge patterns): the values they compare and the tests they run. Shared by
+services/sns/filter_policy.py and core/event_patterns.py.
 
 A policy field compiles to one `FieldConditions`; matching a field asks it whether any condition
 accepts a message value. Numbers compare the way event-ruler compares them: exactly to six decimal
