@@ -89,13 +89,6 @@ def authorize(
         return
     operation = action.split(":", 1)[1]
     principal = acting_principal(ctx)
-    for grant in grants_of(db, key):
-        if grant_allows(grant, principal, operation, encryption_context, ctx.source_arn):
-            if auth.mode == "audit":
-                ctx.authorization.append(
-                    _record(principal.arn, action, key.arn, "allowed", f"grant:{grant.grant_id}")
-                )
-            return
     from stratus.auth.evaluate import Decision, denial_message
 
     request, decision = auth.decide(
@@ -107,6 +100,16 @@ def authorize(
         resource_policy=effective_policy(key.policy),
         principal=principal,
     )
+    # A grant allows on its own, but never against an explicit Deny (AWS: "provided explicitly and
+    # never denied").
+    if decision.eval_decision != "explicitDeny":
+        for grant in grants_of(db, key):
+            if grant_allows(grant, principal, operation, encryption_context, ctx.source_arn):
+                if auth.mode == "audit":
+                    ctx.authorization.append(
+                        _record(principal.arn, action, key.arn, "allowed", f"grant:{grant.grant_id}")
+                    )
+                return
     key_policy_allows = any(
         labeled.source_type == "resource" and statement.effect == "Allow"
         for labeled, statement in decision.matched

@@ -31,8 +31,8 @@ class DataKeyPairOperations(KeyRing):
         dry_run(req)
         private_der = await ctx.offload(generate, spec) if spec in specs.RSA_SPECS else generate(spec)
         public_der = load(spec, 0, "", private_der).public_key_der
-        # The key may have changed while the pair was generated: find it again before using it.
-        key = self.key(ctx, req["KeyId"], params=req, encryption_context=context)
+        # The key may have changed while the pair was generated: find it again (authorized above).
+        key, _ = self.find(ctx, req["KeyId"])
         require_enabled(key)
         blob, _, loaded = cipher.encrypt(
             self.db(), self.materials, key, private_der, context, None, ctx.operation

@@ -7,6 +7,7 @@ from stratus.core.context import RequestContext
 from stratus.services.kms import access, resolve
 from stratus.services.kms.common import DRY_RUN, DryRunOperationException, now
 from stratus.services.kms.creation import create_aws_managed_key
+from stratus.services.kms.grant_store import check_tokens
 from stratus.services.kms.last_usage_tracker import UsageTracker
 from stratus.services.kms.lifecycle import settle
 from stratus.services.kms.material import MaterialCache
@@ -61,6 +62,7 @@ class KeyRing:
     ) -> Key:
         """`find`, then authorize `action` (default kms:<Operation>) on the key."""
         key, _ = self.find(ctx, key_id, operation=operation)
+        check_tokens((params or {}).get("GrantTokens"))  # only tokens KMS handed out
         access.authorize(
             ctx,
             self.db(),

@@ -4,10 +4,10 @@ to them."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from stratus.core.page_tokens import decode_token, encode_token
 from stratus.services.kms.common import InvalidMarkerException
 
 T = TypeVar("T")
@@ -15,16 +15,16 @@ INVALID_MARKER = "Invalid marker"  # guessed: AWS does not document the wording
 
 
 def encode_marker(position: str) -> str:
-    return base64.urlsafe_b64encode(position.encode()).decode().rstrip("=")
+    return encode_token({"after": position})
 
 
 def decode_marker(marker: str | None) -> str | None:
-    if marker is None:
+    decoded = decode_token(marker, ("after",), lambda: InvalidMarkerException(INVALID_MARKER))
+    if decoded is None:
         return None
-    try:
-        return base64.urlsafe_b64decode((marker + "=" * (-len(marker) % 4)).encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidMarkerException(INVALID_MARKER) from None
+    if not isinstance(decoded["after"], str):
+        raise InvalidMarkerException(INVALID_MARKER)
+    return decoded["after"]
 
 
 def page_size(req: dict, default: int, maximum: int) -> int:

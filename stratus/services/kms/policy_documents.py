@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 
+from stratus.auth.policy_shapes import statements_of
 from stratus.core.ids import partition_for_region
 
 DEFAULT_POLICY_NAME = "default"
@@ -146,8 +147,7 @@ def effective_policy(document: str) -> str:
     except PolicyError:
         pass
     data = json.loads(document)
-    statements = data.get("Statement")
-    statements = [statements] if isinstance(statements, dict) else statements
+    statements = statements_of(data) if isinstance(data, dict) else []
     kept = [
         s
         for s in statements

@@ -31,6 +31,7 @@ def test_no_key_material_in_plaintext_in_the_database(kms, stratus_server):
     kms.encrypt(KeyId=key_id, Plaintext=b"x")
     data_dir = stratus_server.runtime.data_dir
     master = (data_dir / "kms-master.key").read_bytes()
+    assert (data_dir / "kms.db").exists()  # the scan below must read the real database
     for name in ("kms.db", "kms.db-wal"):
         path = data_dir / name
         if path.exists():
