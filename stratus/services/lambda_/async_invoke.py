@@ -146,16 +146,18 @@ class AsyncInvokeOperations:
         response: tuple[str, str | None, bytes] | None,
         error_message: str,
     ) -> None:
+        # Destinations may be configured "in addition to or instead of a dead-letter queue" (AWS):
+        # each configured target receives the failed event.
         source = resolved.latest.arn
         if settings.on_failure:
             record = self._record(ctx, resolved, event, payload, condition, response)
             await send_record(self.runtime, source, settings.on_failure, record, success=False)
-            return
         dead_letter = (resolved.function.config.get("DeadLetterConfig") or {}).get("TargetArn")
         if dead_letter:
             await send_dead_letter(
                 self.runtime, source, dead_letter, payload, event["request_id"], error_message
             )
+        if settings.on_failure or dead_letter:
             return
         log.info(
             "asynchronous event %s of %s failed (%s) and has no destination",

@@ -89,6 +89,8 @@ async def send_record(
             )
         elif service == "s3":
             await _put_failure_object(client, source_arn, target_arn, text, record)
+        else:
+            log.warning("destination %s is not a service Lambda delivers to", target_arn)
     except ServiceError as error:
         log.warning(
             "delivering a Lambda invocation record to %s failed: %s: %s",

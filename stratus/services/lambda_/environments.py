@@ -120,6 +120,16 @@ class EnvironmentPool:
             self._store(key, kept)
         return closed
 
+    def set_reserved(self, function_arn: str, reserved: bool) -> None:
+        """The function's reserved concurrency was put or deleted: its running environments now
+        count in (or out of) the account's unreserved pool."""
+        for key in self._keys_of(function_arn):
+            for warm in self._by_function[key]:
+                warm.reserved = reserved
+        for start in self._starting:
+            if start.function_arn == function_arn:
+                start.reserved = reserved
+
     def set_provisioned(self, qualified_arn: str, count: int) -> int:
         """Keep at most `count` of this version's environments as provisioned (the others become
         ordinary, reclaimable ones); how many live provisioned ones remain."""

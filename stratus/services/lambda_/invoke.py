@@ -189,12 +189,12 @@ class InvokeOperations:
     ) -> InvocationResult:
         """Run one invocation of `function` (a version) in a warm environment, under its
         concurrency limits; TooManyRequestsException when they are reached."""
+        identity = await self._identity(ctx, function)  # before the check: nothing awaits after it
         if function.reserved_concurrency is not None:
             if self.environments.in_flight(function.arn) >= function.reserved_concurrency:
                 raise TooManyRequests(THROTTLED_MESSAGE, Reason=THROTTLED_REASON)
         else:
             self._check_account_concurrency(function)
-        identity = await self._identity(ctx, function)
         warm = self.environments.lease_idle(function.qualified_arn, identity, ctx.runtime.clock.time())
         if warm is None:
             start = self.environments.begin_start(

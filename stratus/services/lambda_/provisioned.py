@@ -10,6 +10,8 @@ allocated: the invoke path pre-starts that many environments (`provisioned_for`)
 
 from __future__ import annotations
 
+import json
+
 from stratus.core.context import RequestContext
 from stratus.services.lambda_.alias_store import list_aliases
 from stratus.services.lambda_.common import (
@@ -108,6 +110,7 @@ class ProvisionedConcurrencyOperations:
                 " requested = excluded.requested, last_modified = excluded.last_modified",
                 (latest.function_id, qualifier, wanted, now),
             )
+            forget_outcome(db, latest.function_id, qualifier)  # IN_PROGRESS until the provider records it
         return {
             "RequestedProvisionedConcurrentExecutions": wanted,
             "AllocatedProvisionedConcurrentExecutions": 0,
@@ -127,7 +130,7 @@ class ProvisionedConcurrencyOperations:
         )
         if row is None:
             raise ProvisionedConcurrencyConfigNotFound(NO_CONFIG)
-        return _ready(row)
+        return _shown(db, row)
 
     def delete_provisioned_concurrency_config(self, ctx: RequestContext, req: dict) -> dict:
         if _qualifier(req) == LATEST:
@@ -140,6 +143,7 @@ class ProvisionedConcurrencyOperations:
                 "DELETE FROM lambda_provisioned_concurrency WHERE function_id = ? AND qualifier = ?",
                 (resolved.latest.function_id, resolved.qualifier),
             )
+            forget_outcome(db, resolved.latest.function_id, resolved.qualifier)
         return {}
 
     def list_provisioned_concurrency_configs(self, ctx: RequestContext, req: dict) -> dict:
@@ -151,7 +155,9 @@ class ProvisionedConcurrencyOperations:
             " ORDER BY qualifier LIMIT ?",
             (latest.function_id, req.get("Marker") or "", limit + 1),
         )
-        items = [{"FunctionArn": f"{latest.arn}:{row['qualifier']}", **_ready(row)} for row in rows[:limit]]
+        items = [
+            {"FunctionArn": f"{latest.arn}:{row['qualifier']}", **_shown(db, row)} for row in rows[:limit]
+        ]
         answer: dict = {"ProvisionedConcurrencyConfigs": items}
         if len(rows) > limit:
             answer["NextMarker"] = rows[limit - 1]["qualifier"]
@@ -211,12 +217,49 @@ def _check_account(
         )
 
 
-def _ready(row) -> dict:
+# What the environments started for a configuration reached (the provider records it, in
+# lambda_function_settings under this name): until then the configuration is IN_PROGRESS.
+OUTCOME_SETTING = "provisioned-outcome"
+
+
+def record_outcome(db: Database, function_id: str, qualifier: str, ready: int, reason: str | None) -> None:
+    """How many environments are initialised, and why not all of them (None: all are)."""
+    value = json.dumps({"ready": ready, "reason": reason})
+    with db.transaction():
+        db.execute(
+            "INSERT INTO lambda_function_settings (function_id, qualifier, name, value) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (function_id, qualifier, name) DO UPDATE SET value = excluded.value",
+            (function_id, qualifier, OUTCOME_SETTING, value),
+        )
+
+
+def forget_outcome(db: Database, function_id: str, qualifier: str) -> None:
+    db.execute(
+        "DELETE FROM lambda_function_settings WHERE function_id = ? AND qualifier = ? AND name = ?",
+        (function_id, qualifier, OUTCOME_SETTING),
+    )
+
+
+def _shown(db: Database, row) -> dict:
+    """The configuration with the state its environments reached: IN_PROGRESS while they start,
+    READY when all are initialised, FAILED (with the reason) when one could not be."""
     requested = int(row["requested"])
-    return {
+    outcome = db.query_one(
+        "SELECT value FROM lambda_function_settings WHERE function_id = ? AND qualifier = ? AND name = ?",
+        (row["function_id"], row["qualifier"], OUTCOME_SETTING),
+    )
+    ready, reason, status = 0, None, "IN_PROGRESS"
+    if outcome is not None:
+        found = json.loads(outcome["value"])
+        ready, reason = min(int(found["ready"]), requested), found.get("reason")
+        status = "FAILED" if reason else "READY"
+    shown = {
         "RequestedProvisionedConcurrentExecutions": requested,
-        "AvailableProvisionedConcurrentExecutions": requested,
-        "AllocatedProvisionedConcurrentExecutions": requested,
-        "Status": "READY",
+        "AvailableProvisionedConcurrentExecutions": ready,
+        "AllocatedProvisionedConcurrentExecutions": ready,
+        "Status": status,
         "LastModified": last_modified(row["last_modified"]),
     }
+    if reason:
+        shown["StatusReason"] = reason
+    return shown

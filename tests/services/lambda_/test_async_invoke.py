@@ -164,7 +164,9 @@ def test_on_failure_destination_after_the_configured_retries(function, lambda_cl
     assert record["responsePayload"]["errorMessage"] == "failed on purpose"
     assert record["responsePayload"]["errorType"] == "RuntimeError"
     assert len(receive(sqs, trace)) == 1
-    assert nothing_more(sqs, dlq)  # a destination takes precedence over the dead-letter queue
+    # Destinations work "in addition to" a dead-letter queue: it gets the event itself.
+    [dead] = receive(sqs, dlq)
+    assert dead["MessageAttributes"]["ErrorMessage"]["StringValue"] == "failed on purpose"
 
 
 def test_throttled_events_wait_and_expire(function, lambda_client, sqs, queue, stratus_server):

@@ -16,17 +16,36 @@ from stratus.services.lambda_.provisioned import provisioned_for
 from .conftest import error_of, make_zip
 
 ARN = "arn:aws:lambda:us-east-1:000000000000:function:fn"
+PYTHON_RUNTIME = f"python{sys.version_info.major}.{sys.version_info.minor}"
 LAMBDA_DATE = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000")
 
 
 @pytest.fixture
-def published(create, lambda_client):
-    """fn with versions 1 and 2 and alias live -> 1."""
-    create("fn", Publish=True)
+def published(create, lambda_client, stratus_server):
+    """fn (a Python function whose init succeeds) with versions 1 and 2 and alias live -> 1."""
+    create(
+        "fn",
+        Publish=True,
+        Runtime=PYTHON_RUNTIME,
+        Handler="app.handler",
+        Code={"ZipFile": make_zip({"app.py": "def handler(event, context):\n    return event\n"})},
+    )
     lambda_client.update_function_configuration(FunctionName="fn", Timeout=9)
     lambda_client.get_waiter("function_updated_v2").wait(FunctionName="fn")
     assert lambda_client.publish_version(FunctionName="fn")["Version"] == "2"
     lambda_client.create_alias(FunctionName="fn", Name="live", FunctionVersion="1")
+    yield
+    stratus_server.reset()  # no provisioned environment outlives its test
+
+
+def settled(lambda_client, qualifier: str, timeout: float = 10.0, name: str = "fn") -> dict:
+    """The configuration once its environments have started (no longer IN_PROGRESS)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = lambda_client.get_provisioned_concurrency_config(FunctionName=name, Qualifier=qualifier)
+        if got["Status"] != "IN_PROGRESS" or time.monotonic() > deadline:
+            return got
+        time.sleep(0.05)
 
 
 def test_put_answers_in_progress_then_ready(published, lambda_client):
@@ -37,7 +56,7 @@ def test_put_answers_in_progress_then_ready(published, lambda_client):
     assert put["RequestedProvisionedConcurrentExecutions"] == 3
     assert (put["AllocatedProvisionedConcurrentExecutions"], put["Status"]) == (0, "IN_PROGRESS")
     assert LAMBDA_DATE.fullmatch(put["LastModified"])
-    got = lambda_client.get_provisioned_concurrency_config(FunctionName="fn", Qualifier="live")
+    got = settled(lambda_client, "live")
     assert got["Status"] == "READY"
     assert got["RequestedProvisionedConcurrentExecutions"] == 3
     assert got["AllocatedProvisionedConcurrentExecutions"] == 3
@@ -55,6 +74,8 @@ def test_list_and_delete(published, lambda_client):
         lambda_client.put_provisioned_concurrency_config(
             FunctionName="fn", Qualifier=qualifier, ProvisionedConcurrentExecutions=count
         )
+    settled(lambda_client, "2")
+    settled(lambda_client, "live")
     listed = lambda_client.list_provisioned_concurrency_configs(FunctionName="fn")[
         "ProvisionedConcurrencyConfigs"
     ]
@@ -254,7 +275,7 @@ def test_provisioned_environments_are_initialised_before_the_first_invoke(
         lambda_client.put_provisioned_concurrency_config(
             FunctionName="warm", Qualifier="1", ProvisionedConcurrentExecutions=1
         )
-        time.sleep(1.5)  # the environment starts in the background
+        assert settled(lambda_client, "1", name="warm")["Status"] == "READY"  # started in the background
         before = time.time()
         answer = lambda_client.invoke(FunctionName="warm", Qualifier="1", LogType="Tail")
         body = json.loads(answer["Payload"].read())
@@ -285,3 +306,31 @@ def test_provisioned_concurrency_counts_against_the_account_and_reservations(cre
         lambda_client.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=2)
     assert error_of(info)[0] == "InvalidParameterValueException"  # guessed wording
     lambda_client.put_function_concurrency(FunctionName="fn", ReservedConcurrentExecutions=3)
+
+
+def test_a_function_whose_init_fails_is_reported_failed(create, lambda_client, stratus_server):
+    # The default test function's bootstrap exits at once: its environments never become ready.
+    create("fn", Publish=True)
+    try:
+        lambda_client.put_provisioned_concurrency_config(
+            FunctionName="fn", Qualifier="1", ProvisionedConcurrentExecutions=2
+        )
+        got = settled(lambda_client, "1")
+        assert got["Status"] == "FAILED"
+        assert got["AllocatedProvisionedConcurrentExecutions"] == 0
+        assert got["StatusReason"].startswith("FUNCTION_ERROR_INIT_FAILURE")  # guessed wording
+    finally:
+        stratus_server.reset()
+
+
+def test_deleting_a_provisioned_alias_releases_its_environments(published, lambda_client):
+    lambda_client.put_provisioned_concurrency_config(
+        FunctionName="fn", Qualifier="live", ProvisionedConcurrentExecutions=1
+    )
+    assert settled(lambda_client, "live")["Status"] == "READY"
+    lambda_client.update_alias(FunctionName="fn", Name="live", FunctionVersion="2")
+    assert settled(lambda_client, "live")["Status"] == "READY"  # re-provisioned on version 2
+    lambda_client.delete_alias(FunctionName="fn", Name="live")
+    with pytest.raises(ClientError) as info:
+        lambda_client.get_provisioned_concurrency_config(FunctionName="fn", Qualifier="live")
+    assert error_of(info)[0] == "ResourceNotFoundException"
