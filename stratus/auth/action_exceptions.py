@@ -384,9 +384,11 @@ _KMS_RULES: dict[str, Rule] = {"ReEncrypt": Rule(("ReEncryptFrom", "ReEncryptTo"
 
 
 def _batch_get_secret_value(params: dict) -> list[Step]:
+    # GetSecretValue is checked per secret by the provider: a denied one is an entry of Errors,
+    # not a refusal of the whole call. With Filters the caller also lists secrets.
     steps: list[Step] = [("BatchGetSecretValue", {})]
-    if params.get("SecretIdList"):
-        steps.append(("GetSecretValue", {"SecretId": params["SecretIdList"]}))
+    if params.get("Filters"):
+        steps.append(("ListSecrets", {}))
     return steps
 
 

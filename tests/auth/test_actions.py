@@ -228,20 +228,15 @@ CASES = [
     (
         "secretsmanager",
         "BatchGetSecretValue",
+        # GetSecretValue is checked per secret by the provider (a denial is an entry of Errors).
         {"SecretIdList": ["a", "arn:aws:secretsmanager:us-east-1:111122223333:secret:b-AbCdEf"]},
-        [
-            ("secretsmanager:BatchGetSecretValue", "*", None),
-            (
-                "secretsmanager:GetSecretValue",
-                "arn:aws:secretsmanager:us-east-1:000000000000:secret:a-??????",
-                None,
-            ),
-            (
-                "secretsmanager:GetSecretValue",
-                "arn:aws:secretsmanager:us-east-1:111122223333:secret:b-AbCdEf",
-                OTHER,
-            ),
-        ],
+        [("secretsmanager:BatchGetSecretValue", "*", None)],
+    ),
+    (
+        "secretsmanager",
+        "BatchGetSecretValue",
+        {"Filters": [{"Key": "name", "Values": ["app"]}]},
+        [("secretsmanager:BatchGetSecretValue", "*", None), ("secretsmanager:ListSecrets", "*", None)],
     ),
     (
         "secretsmanager",

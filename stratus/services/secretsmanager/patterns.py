@@ -24,7 +24,7 @@ def _lower_camel(name: str) -> str:
 
 @cache
 def _compiled(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+    return re.compile(pattern, re.ASCII)  # the service is Java: \d and \w are ASCII
 
 
 def _has_pattern(shape: Shape, seen: frozenset[str] = frozenset()) -> bool:

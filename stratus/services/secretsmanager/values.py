@@ -95,6 +95,14 @@ async def read_value(
     return out
 
 
+def _check_get(ctx: RequestContext, secret) -> None:
+    """BatchGetSecretValue needs secretsmanager:GetSecretValue on each secret it returns (AWS);
+    a denial (enforce mode) becomes that secret's entry in Errors."""
+    ctx.runtime.auth.check(
+        ctx, "secretsmanager:GetSecretValue", secret.arn, resource_account=secret.account_id
+    )
+
+
 class ValueOperations:
     def db(self) -> Database:
         raise NotImplementedError
@@ -118,6 +126,7 @@ class ValueOperations:
             for secret_id in ids:
                 try:
                     secret = require_secret(ctx, db, secret_id)
+                    _check_get(ctx, secret)
                     values.append(await read_value(ctx, db, secret, None, None))
                 except ServiceError as error:
                     errors.append({"SecretId": secret_id, "ErrorCode": error.code, "Message": error.message})
@@ -126,6 +135,7 @@ class ValueOperations:
             page, token = page_of(found, req.get("NextToken"), req.get("MaxResults") or BATCH_DEFAULT_PAGE)
             for secret in page:
                 try:
+                    _check_get(ctx, secret)
                     values.append(await read_value(ctx, db, secret, None, None))
                 except ServiceError as error:
                     errors.append({"SecretId": secret.arn, "ErrorCode": error.code, "Message": error.message})

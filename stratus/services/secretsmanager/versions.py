@@ -83,7 +83,9 @@ class VersionOperations:
         if req.get("NextToken") is not None:
             after = _after(req["NextToken"])
             ids = [version.version_id for version in versions]
-            versions = versions[ids.index(after) + 1 :] if after in ids else []
+            if after not in ids:  # a token of another listing, or of a version since removed
+                raise InvalidNextTokenException(INVALID_TOKEN)
+            versions = versions[ids.index(after) + 1 :]
         limit = req.get("MaxResults") or DEFAULT_PAGE
         page = versions[:limit]
         entries = []

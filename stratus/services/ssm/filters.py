@@ -3,8 +3,9 @@ Filters): checked as Parameter Store checks them, then matched against parameter
 
 Filters combine with AND, the values of one filter with OR. DescribeParameters takes the keys Name
 (Equals, BeginsWith, Contains), Path (OneLevel, Recursive), Type, KeyId, Tier, DataType and
-`tag:<key>` (Equals, BeginsWith); GetParametersByPath takes Type, KeyId, `tag:<key>` and Label
-(Equals only; reads.py serves the labelled version).
+`tag:<key>` (Equals, BeginsWith); GetParametersByPath takes Type, KeyId and Label only (AWS's
+ParameterStringFilter reference: tag, DataType, Name, Path and Tier are not valid there; Label takes
+Equals only; reads.py serves the labelled version).
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def parse_filters(filters: list[dict] | None, *, by_path: bool) -> list[StringFi
     for item in filters:
         key = item["Key"]
         is_tag = key.startswith("tag:")
-        if not is_tag and key not in (BY_PATH_KEYS if by_path else DESCRIBE_KEYS):
+        # GetParametersByPath takes Type, KeyId and Label only: tag filters are DescribeParameters'.
+        if (is_tag and by_path) or (not is_tag and key not in (BY_PATH_KEYS if by_path else DESCRIBE_KEYS)):
             raise InvalidFilterKey((BAD_BY_PATH_KEY if by_path else BAD_DESCRIBE_KEY).format(key=key))
         if key in seen:
             raise InvalidFilterKey(DUPLICATE.format(key=key))

@@ -176,3 +176,22 @@ def test_a_policy_naming_the_full_arn_matches_requests_by_name(sm, secret, aws_c
     with pytest.raises(ClientError) as caught:
         reader.describe_secret(SecretId="app/db")
     assert error_of(caught)[0] == "AccessDeniedException"
+
+
+def test_batch_get_checks_each_secret_and_filters_need_list_secrets(sm, secret, aws_client, enforce):
+    other = sm.create_secret(Name="app/other", SecretString="hidden")
+    reader = user_client(
+        aws_client,
+        OWNER,
+        "batch",
+        {"Effect": "Allow", "Action": "secretsmanager:BatchGetSecretValue", "Resource": "*"},
+        {"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", "Resource": secret["ARN"]},
+    )
+    answer = reader.batch_get_secret_value(SecretIdList=[secret["ARN"], other["ARN"]])
+    assert [v["ARN"] for v in answer["SecretValues"]] == [secret["ARN"]]
+    assert [(e["SecretId"], e["ErrorCode"]) for e in answer["Errors"]] == [
+        (other["ARN"], "AccessDeniedException")
+    ]
+    with pytest.raises(ClientError) as caught:  # Filters list secrets: that needs ListSecrets
+        reader.batch_get_secret_value(Filters=[{"Key": "name", "Values": ["app"]}])
+    assert error_of(caught)[0] == "AccessDeniedException"

@@ -3,6 +3,8 @@ versions, the 100-version and 20-label limits."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -128,3 +130,17 @@ def test_at_most_twenty_labels(sm, secret):
             SecretId="app/db", VersionStage="ONE_MORE", MoveToVersionId=secret["VersionId"]
         )
     assert error_of(caught)[0] == "LimitExceededException"  # wording guessed
+
+
+def test_list_secret_version_ids_pages_and_refuses_a_token_it_did_not_give(sm):
+    sm.create_secret(Name="paged", SecretString="v1")
+    sm.put_secret_value(SecretId="paged", SecretString="v2")
+    first = sm.list_secret_version_ids(SecretId="paged", MaxResults=1)
+    assert len(first["Versions"]) == 1 and "NextToken" in first
+    rest = sm.list_secret_version_ids(SecretId="paged", MaxResults=1, NextToken=first["NextToken"])
+    assert len(rest["Versions"]) == 1
+    assert rest["Versions"][0]["VersionId"] != first["Versions"][0]["VersionId"]
+    stale = base64.urlsafe_b64encode(b"not-a-version-of-this-secret").decode()
+    with pytest.raises(ClientError) as caught:
+        sm.list_secret_version_ids(SecretId="paged", NextToken=stale)
+    assert caught.value.response["Error"]["Code"] == "InvalidNextTokenException"
