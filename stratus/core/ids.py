@@ -29,3 +29,10 @@ def partition_for_region(region: str) -> str:
     if region.startswith("us-gov-"):
         return "aws-us-gov"
     return "aws"
+
+
+def queue_url_for_arn(queue_arn: str) -> str:
+    """A QueueUrl SQS resolves to the queue an ARN names (the path form: account and name), for
+    services that send to queues they know by ARN (SNS subscriptions, Lambda destinations)."""
+    parts = queue_arn.split(":")
+    return f"http://localhost/{parts[4]}/{parts[5]}"

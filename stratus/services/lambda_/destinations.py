@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from stratus.auth.credentials import Principal
+from stratus.core.ids import queue_url_for_arn
 from stratus.core.internal_client import InternalClient
 from stratus.protocol.errors import ServiceError
 
@@ -69,7 +70,7 @@ async def send_record(
     try:
         client = _client(runtime, service, source_arn, target_arn)
         if service == "sqs":
-            await client.send_message(QueueUrl=_queue_url(target_arn), MessageBody=text)
+            await client.send_message(QueueUrl=queue_url_for_arn(target_arn), MessageBody=text)
         elif service == "sns":
             await client.publish(TopicArn=target_arn, Message=text)
         elif service == "lambda":
@@ -118,7 +119,7 @@ async def send_dead_letter(
         client = _client(runtime, service, source_arn, target_arn)
         if service == "sqs":
             await client.send_message(
-                QueueUrl=_queue_url(target_arn), MessageBody=body, MessageAttributes=attributes
+                QueueUrl=queue_url_for_arn(target_arn), MessageBody=body, MessageAttributes=attributes
             )
         elif service == "sns":
             await client.publish(TopicArn=target_arn, Message=body, MessageAttributes=attributes)
@@ -146,11 +147,6 @@ def _client(runtime: Runtime, service: str, source_arn: str, target_arn: str) ->
         account_id=account_id,
         source_arn=source_arn,
     )
-
-
-def _queue_url(queue_arn: str) -> str:
-    parts = queue_arn.split(":")
-    return f"http://localhost/{parts[4]}/{parts[5]}"
 
 
 async def _put_failure_object(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stratus.auth.credentials import Principal
+from stratus.core.ids import queue_url_for_arn
 from stratus.core.internal_client import InternalClient
 from stratus.protocol.errors import ServiceError
 from stratus.services.lambda_.checks import LAMBDA_PRINCIPAL
@@ -63,7 +64,7 @@ class Source:
     @property
     def queue_url(self) -> str:
         """A URL the SQS provider resolves to this queue (path form: account and name)."""
-        return f"http://localhost/{self.account_id}/{self.name}"
+        return queue_url_for_arn(self.arn)
 
 
 def not_implemented(what: str) -> NotImplementedSource:

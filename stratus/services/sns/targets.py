@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from stratus.auth.credentials import Principal
+from stratus.core import ids
 from stratus.core.internal_client import InternalClient
 from stratus.protocol.errors import ServiceError
 from stratus.services.sns import envelope
@@ -136,7 +137,7 @@ class Deliverer:
 
     async def send_to_queue(self, queue_arn: str, message: dict, body: str, attributes: dict | None) -> None:
         parts = queue_arn.split(":")
-        params: dict = {"QueueUrl": f"http://localhost/{parts[4]}/{parts[5]}", "MessageBody": body}
+        params: dict = {"QueueUrl": ids.queue_url_for_arn(queue_arn), "MessageBody": body}
         if attributes:
             params["MessageAttributes"] = attributes
         if parts[5].endswith(".fifo"):
